@@ -1,0 +1,153 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
+from django.contrib.auth.forms import UserCreationForm as BaseUserCreationForm
+
+from .models import Company, FreelancerProfile, Membership, SentEmail, User
+
+
+class UserCreationForm(BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "full_name")
+
+
+class UserChangeForm(BaseUserChangeForm):
+    class Meta:
+        model = User
+        fields = [
+            "email", "password", "full_name", "is_active", "is_staff", "is_superuser",
+            "groups", "user_permissions", "last_login", "date_joined",
+        ]
+
+
+class MembershipInline(admin.StackedInline):
+    model = Membership
+    extra = 0
+    max_num = 1
+    autocomplete_fields = ["company"]
+
+
+class FreelancerProfileInline(admin.StackedInline):
+    model = FreelancerProfile
+    extra = 0
+    max_num = 1
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "full_name", "company", "is_freelancer", "is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff", "membership__company"]
+    list_select_related = ["membership__company", "freelancer_profile"]
+    search_fields = ["email", "full_name"]
+    inlines = [MembershipInline, FreelancerProfileInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Personal info", {"fields": ("full_name",)}),
+        (
+            "Permissions",
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+    )
+
+    @admin.display(description="company")
+    def company(self, obj):
+        membership = obj.membership_or_none
+        return membership.company if membership else "—"
+
+    @admin.display(boolean=True, description="freelancer")
+    def is_freelancer(self, obj):
+        return obj.is_freelancer
+
+
+class CompanyMembershipInline(admin.TabularInline):
+    """Staff designate hiring managers and approvers from the company page."""
+
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["user"]
+    fields = ["user", "is_hiring_manager", "is_approver"]
+
+
+class CompanyAdminForm(forms.ModelForm):
+    class Meta:
+        model = Company
+        fields = [
+            "name", "is_enterprise", "approvals_enabled",
+            "decision_window_days", "approval_validity_days",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("approvals_enabled") and not cleaned.get("is_enterprise"):
+            self.add_error(
+                "approvals_enabled", "Only enterprise accounts can enable approvals."
+            )
+        return cleaned
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    form = CompanyAdminForm
+    list_display = [
+        "name", "is_enterprise", "approvals_enabled", "decision_window_days",
+        "approval_validity_days", "created_at",
+    ]
+    list_filter = ["is_enterprise", "approvals_enabled"]
+    search_fields = ["name"]
+    inlines = [CompanyMembershipInline]
+    actions = ["enable_approvals", "disable_approvals"]
+
+    @admin.action(description="Enable approvals for selected enterprise companies")
+    def enable_approvals(self, request, queryset):
+        enterprise = queryset.filter(is_enterprise=True)
+        updated = enterprise.update(approvals_enabled=True)
+        skipped = queryset.count() - updated
+        self.message_user(request, f"Approvals enabled for {updated} companies.")
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} companies were skipped: only enterprise accounts can enable approvals.",
+                level="warning",
+            )
+
+    @admin.action(description="Disable approvals for selected companies")
+    def disable_approvals(self, request, queryset):
+        updated = queryset.update(approvals_enabled=False)
+        self.message_user(request, f"Approvals disabled for {updated} companies.")
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "company", "is_hiring_manager", "is_approver"]
+    list_filter = ["company", "is_hiring_manager", "is_approver"]
+    list_select_related = ["user", "company"]
+    search_fields = ["user__email", "user__full_name", "company__name"]
+    autocomplete_fields = ["user", "company"]
+
+
+@admin.register(FreelancerProfile)
+class FreelancerProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "title", "hourly_rate", "hourly_rate_currency", "connects_balance"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "user__full_name", "title", "skills"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(SentEmail)
+class SentEmailAdmin(admin.ModelAdmin):
+    list_display = ["kind", "to", "subject", "sent_at", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["to", "subject", "key"]
+    readonly_fields = ["key", "kind", "to", "subject", "message_id", "sent_at", "created_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+import accounts.demo
+import approvals.demo
+import offers.demo
+import referrals.demo
+
+# Order matters: people and companies, then jobs, then what refers to them.
+SEEDERS = [accounts.demo, offers.demo, approvals.demo, referrals.demo]
+
+
+class Command(BaseCommand):
+    help = "Create the demo companies, people, jobs and requests. Safe to run again."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            for module in SEEDERS:
+                module.seed()
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Password for every demo login: "
+                                             f"{accounts.demo.DEMO_PASSWORD}"))
+        for email in [m[0] for m in accounts.demo.MEMBERS] + [
+            f[0] for f in accounts.demo.FREELANCERS
+        ] + ["admin@greenlight.test"]:
+            self.stdout.write(f"  {email}")

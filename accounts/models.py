@@ -1,0 +1,208 @@
+from decimal import Decimal
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+CURRENCY_CHOICES = [
+    ("USD", "USD – US dollar"),
+    ("EUR", "EUR – Euro"),
+    ("GBP", "GBP – Pound sterling"),
+    ("CAD", "CAD – Canadian dollar"),
+    ("AUD", "AUD – Australian dollar"),
+    ("INR", "INR – Indian rupee"),
+]
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their email address: client member, freelancer or staff."""
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField("staff status", default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    @property
+    def membership_or_none(self):
+        try:
+            return self.membership
+        except Membership.DoesNotExist:
+            return None
+
+    @property
+    def freelancer_profile_or_none(self):
+        try:
+            return self.freelancer_profile
+        except FreelancerProfile.DoesNotExist:
+            return None
+
+    @property
+    def is_client(self):
+        return self.membership_or_none is not None
+
+    @property
+    def is_freelancer(self):
+        return self.freelancer_profile_or_none is not None
+
+
+class Company(models.Model):
+    """A client company. Enterprise companies may require approval before offers are sent."""
+
+    name = models.CharField(max_length=200, unique=True)
+    is_enterprise = models.BooleanField("enterprise account", default=False)
+    approvals_enabled = models.BooleanField(
+        default=False,
+        help_text="Hiring managers need an approved request before sending any offer.",
+    )
+    decision_window_days = models.PositiveSmallIntegerField(
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Days an approver has to decide a request before it expires.",
+    )
+    approval_validity_days = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Days an approval stays usable after it is granted.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "companies"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(approvals_enabled=False) | models.Q(is_enterprise=True),
+                name="company_approvals_need_enterprise",
+                violation_error_message="Only enterprise accounts can enable approvals.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's place in one client company and the roles they hold there."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
+    is_hiring_manager = models.BooleanField("hiring manager", default=False)
+    is_approver = models.BooleanField("approver", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["company__name", "user__full_name"]
+
+    def __str__(self):
+        return f"{self.user} at {self.company}"
+
+    @property
+    def role_names(self):
+        roles = []
+        if self.is_hiring_manager:
+            roles.append("Hiring manager")
+        if self.is_approver:
+            roles.append("Approver")
+        return roles
+
+
+class FreelancerProfile(models.Model):
+    """A freelancer on the marketplace, with the Connects they spend to accept invites."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="freelancer_profile"
+    )
+    title = models.CharField(max_length=200)
+    skills = models.CharField(max_length=500, blank=True, help_text="Comma-separated skills.")
+    bio = models.TextField(blank=True)
+    hourly_rate = models.DecimalField(
+        max_digits=10, decimal_places=2, default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    hourly_rate_currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="USD")
+    connects_balance = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(connects_balance__gte=0),
+                name="freelancer_connects_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hourly_rate__gte=0), name="freelancer_rate_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.title}"
+
+    @property
+    def skill_list(self):
+        return [s.strip() for s in self.skills.split(",") if s.strip()]
+
+
+class SentEmail(models.Model):
+    """One row per notification: the key makes a retried or redelivered task send only once."""
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=100)
+    to = models.CharField(max_length=500)
+    subject = models.CharField(max_length=300, blank=True)
+    message_id = models.CharField(max_length=300, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.kind} to {self.to}"

@@ -1,0 +1,25 @@
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .forms import SignInForm
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+def home(request):
+    """Send each person to the page they use most."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("accounts:login")
+    if user.is_client:
+        return redirect("approvals:dashboard")
+    if user.is_freelancer:
+        return redirect("offers:invitations")
+    if user.is_staff:
+        return redirect(reverse("admin:index"))
+    return redirect("accounts:login")

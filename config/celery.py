@@ -1,0 +1,33 @@
+"""The Celery app: Redis broker from CELERY_BROKER_URL, tasks autodiscovered in each app.
+
+With no broker configured (the embedded default) tasks run in-process, eagerly.
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("greenlight")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# The beat schedule lives in code so every deployment runs the same periodic work.
+app.conf.beat_schedule = {
+    "expire-stale-approval-requests": {
+        "task": "approvals.tasks.expire_stale_approval_requests",
+        "schedule": crontab(minute="*/5"),
+    },
+    "remind-approvers-before-expiry": {
+        "task": "approvals.tasks.remind_approvers_before_expiry",
+        "schedule": crontab(minute=15),
+    },
+}
+
+
+@app.task(name="greenlight.ping")
+def ping():
+    """Answer from a worker: used by health checks and the broker round-trip test."""
+    return "pong"

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts.views import home
+
+from .health import healthz
+
+admin.site.site_header = "Greenlight administration"
+admin.site.site_title = "Greenlight admin"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("approvals/", include("approvals.urls")),
+    path("referrals/", include("referrals.urls")),
+    path("", include("offers.urls")),
+]

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "offers"
+
+urlpatterns = [
+    path("jobs/", views.job_list, name="job_list"),
+    path("jobs/new/", views.job_create, name="job_create"),
+    path("jobs/<int:job_id>/", views.job_detail, name="job_detail"),
+    path("find-work/", views.find_work, name="find_work"),
+    path("offers/", views.offer_list, name="offer_list"),
+    path("proposals/offers/", views.freelancer_offers, name="freelancer_offers"),
+    path("proposals/invitations/", views.invitations, name="invitations"),
+]
