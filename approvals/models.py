@@ -7,13 +7,7 @@ from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import CURRENCY_CHOICES, Company
-from offers.models import ContractType, Job
-
-
-class OfferType(models.TextChoices):
-    DIRECT = "direct", "Direct contract"
-    BYO = "byo", "Bring your own freelancer"
-    PAYROLL = "payroll", "Payroll"
+from offers.models import ContractType, Job, OfferType
 
 
 class State(models.TextChoices):
