@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -11,5 +11,6 @@ urlpatterns = [
     path("find-work/", views.find_work, name="find_work"),
     path("offers/", views.offer_list, name="offer_list"),
     path("proposals/offers/", views.freelancer_offers, name="freelancer_offers"),
-    path("proposals/invitations/", views.invitations, name="invitations"),
+    # Invites (My Proposals > Invitations, job invitees) live in their own modules.
+    path("", include("offers.invite_urls")),
 ]

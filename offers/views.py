@@ -53,8 +53,3 @@ def offer_list(request):
 @freelancer_required
 def freelancer_offers(request):
     return render(request, "placeholder.html", {"title": "Offers", "nav_key": "my-offers"})
-
-
-@freelancer_required
-def invitations(request):
-    return render(request, "placeholder.html", {"title": "Invitations", "nav_key": "invitations"})
