@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.forms import UserCreationForm as BaseUserCreationForm
 
-from .models import Company, FreelancerProfile, Membership, SentEmail, User
+from .models import Company, ConnectsLedgerEntry, FreelancerProfile, Membership, SentEmail, User
 
 
 class UserCreationForm(BaseUserCreationForm):
@@ -150,4 +150,23 @@ class SentEmailAdmin(admin.ModelAdmin):
     readonly_fields = ["key", "kind", "to", "subject", "message_id", "sent_at", "created_at"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ConnectsLedgerEntry)
+class ConnectsLedgerEntryAdmin(admin.ModelAdmin):
+    """Read-only: entries are written by the services together with the balance change."""
+
+    list_display = ["created_at", "freelancer", "change", "balance_after", "reason", "reference"]
+    list_filter = ["reason"]
+    list_select_related = ["freelancer__user"]
+    search_fields = ["freelancer__user__email", "freelancer__user__full_name", "reference"]
+    readonly_fields = [
+        "freelancer", "change", "balance_after", "reason", "reference", "description", "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
