@@ -38,10 +38,8 @@ class DeclineForm(forms.Form):
 class InviteForm(forms.Form):
     """A hiring manager's invite: the picked freelancer and a message."""
 
-    freelancer = forms.IntegerField(widget=forms.HiddenInput, error_messages={
-        "required": "Pick the freelancer you want to invite.",
-        "invalid": "Pick the freelancer you want to invite.",
-    })
+    # Hidden and optional here: the view resolves the pick and says so when it is missing.
+    freelancer = forms.IntegerField(widget=forms.HiddenInput, required=False)
     message = forms.CharField(
         max_length=2000, label="Message",
         widget=forms.Textarea(attrs={"rows": 5}),

@@ -124,7 +124,7 @@ def invite_create(request, job_id):
     return render(request, "offers/invites/invite_form.html", {
         "job": job, "form": form, "picker": picker, "nav_key": "jobs",
         "direct_used": selectors.direct_invite_count(job=job),
-    })
+    }, status=400 if request.method == "POST" else 200)
 
 
 @client_required

@@ -6,10 +6,8 @@ from offers.invite_forms import DeclineForm
 class ReferForm(DeclineForm):
     """Decline and refer: the decline reason, the picked freelancer and an optional note."""
 
-    freelancer = forms.IntegerField(widget=forms.HiddenInput, error_messages={
-        "required": "Pick the freelancer you want to refer.",
-        "invalid": "Pick the freelancer you want to refer.",
-    })
+    # Hidden and optional here: the service says "Pick the freelancer" when it is missing.
+    freelancer = forms.IntegerField(widget=forms.HiddenInput, required=False)
     note = forms.CharField(
         required=False, max_length=1000, label="Note to the freelancer (optional)",
         widget=forms.Textarea(attrs={"rows": 3}),
