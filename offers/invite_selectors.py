@@ -55,7 +55,8 @@ def job_for_hiring_manager(*, user, job_id: int) -> Job:
 def invitees_for_job(*, job: Job):
     """Everyone invited to the job (the caller has scoped the job), with who referred them."""
     return job.invites.select_related(
-        "freelancer__freelancer_profile", "invited_by", "referral__referrer", "proposal"
+        "freelancer__freelancer_profile", "invited_by", "referral__referrer", "referral_made__referred",
+        "proposal",
     ).order_by("-created_at", "-id")
 
 
@@ -69,7 +70,7 @@ def active_freelancers():
     )
 
 
-def freelancers_matching(*, search: str, limit: int = 20):
+def freelancers_matching(*, search: str, limit: int = 20, exclude_user_id: int | None = None):
     """Active freelancers whose name, title or skills contain every word of the search.
 
     Email addresses are never searched by fragment (that would leak them); an exact email
@@ -78,7 +79,7 @@ def freelancers_matching(*, search: str, limit: int = 20):
     words = search.split()
     if not words:
         return User.objects.none()
-    freelancers = active_freelancers()
+    freelancers = active_freelancers().exclude(pk=exclude_user_id)
     for word in words[:5]:
         freelancers = freelancers.filter(
             Q(full_name__icontains=word)
@@ -111,7 +112,9 @@ def freelancer_for_profile(*, user_id: int) -> User:
     return get_object_or_404(active_freelancers(), pk=user_id)
 
 
-def freelancer_picker(*, search: str = "", selected_id: str | int | None = None) -> dict:
+def freelancer_picker(
+    *, search: str = "", selected_id: str | int | None = None, exclude_user_id: int | None = None
+) -> dict:
     """What the freelancer picker shows: search results, or the one freelancer picked.
 
     The search box takes a name, title or skills (a list of matches to select from), or the
@@ -134,5 +137,5 @@ def freelancer_picker(*, search: str = "", selected_id: str | int | None = None)
         elif "@" in search or "/freelancers/" in search:
             not_found = True
         else:
-            results = list(freelancers_matching(search=search))
+            results = list(freelancers_matching(search=search, exclude_user_id=exclude_user_id))
     return {"search": search, "selected": selected, "results": results, "not_found": not_found}

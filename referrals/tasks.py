@@ -18,7 +18,7 @@ from .models import Referral
 def _invite(invite_id: int) -> Invite | None:
     return (
         Invite.objects.select_related(
-            "job__company", "freelancer", "invited_by", "referral_made__referred"
+            "job__company", "freelancer", "invited_by", "referral_made__referred", "referral__referrer"
         )
         .filter(pk=invite_id)
         .first()

@@ -38,7 +38,9 @@ def refer(request, invite_id):
         return redirect("offers:invite_detail", invite_id=invite.pk)
     needs_reason = invite.state == Invite.State.PENDING
     data = request.POST if request.method == "POST" else request.GET
-    picker = invite_selectors.freelancer_picker(search=data.get("q", ""), selected_id=data.get("freelancer"))
+    picker = invite_selectors.freelancer_picker(
+        search=data.get("q", ""), selected_id=data.get("freelancer"), exclude_user_id=request.user.pk
+    )
     form = ReferForm(
         request.POST or None, needs_reason=needs_reason,
         initial={"freelancer": getattr(picker["selected"], "pk", None)},

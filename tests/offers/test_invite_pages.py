@@ -80,6 +80,7 @@ def test_the_client_sees_the_referred_invitee_marked_referred_with_the_referrers
     assert "Referred" in row and "by Ada Lovelace" in row
     declined_row = page[page.index(">Ada Lovelace<") :]
     assert "Too busy right now" in declined_row[: declined_row.index("</tr>")]
+    assert "Referred Grace Hopper instead" in declined_row[: declined_row.index("</tr>")]
 
 
 def test_the_referred_freelancers_invite_page_and_notification_say_referred_by(client):

@@ -315,3 +315,11 @@ def test_posting_without_picking_a_freelancer_says_so(client):
     assert "Pick the freelancer you want to refer." in response.content.decode()
     assert "kept note" in response.content.decode()
     assert_nothing_saved(invite)
+
+
+def test_the_refer_search_leaves_out_the_referrer(client):
+    invite = direct_invite(beta_freelancer(user__full_name="Ada Lovelace", skills="Python"))
+    freelancer(user__full_name="Grace Hopper", skills="Python")
+    client.force_login(invite.freelancer)
+    results = client.get(refer_url(invite), {"q": "python"}).context["picker"]["results"]
+    assert [person.full_name for person in results] == ["Grace Hopper"]
