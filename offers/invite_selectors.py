@@ -118,8 +118,9 @@ def freelancer_picker(
     """What the freelancer picker shows: search results, or the one freelancer picked.
 
     The search box takes a name, title or skills (a list of matches to select from), or the
-    exact email or profile link of someone on the marketplace (picked at once). ``selected``
-    is any user, so the service can explain why they cannot be invited or referred.
+    exact email or profile link of an active freelancer (picked at once). An email or link of
+    anyone else reads as "not found", so the box never reveals who has an account. A posted
+    ``selected_id`` may be any user: the service then says why they cannot be picked.
     """
     search = search.strip()
     selected = None
@@ -132,7 +133,7 @@ def freelancer_picker(
     not_found = False
     if selected is None and search:
         looked_up = freelancer_by_email_or_link(text=search)
-        if looked_up is not None:
+        if looked_up is not None and looked_up.is_active and looked_up.freelancer_profile_or_none:
             selected = looked_up
         elif "@" in search or "/freelancers/" in search:
             not_found = True

@@ -323,3 +323,13 @@ def test_the_refer_search_leaves_out_the_referrer(client):
     client.force_login(invite.freelancer)
     results = client.get(refer_url(invite), {"q": "python"}).context["picker"]["results"]
     assert [person.full_name for person in results] == ["Grace Hopper"]
+
+
+def test_an_email_of_someone_who_is_not_an_active_freelancer_reads_as_not_found(client):
+    invite = direct_invite(beta_freelancer())
+    freelancer(user__email="gone@example.test", user__full_name="Gone Person", user__is_active=False)
+    client.force_login(invite.freelancer)
+    response = client.get(refer_url(invite), {"q": "gone@example.test"})
+    assert response.context["picker"]["selected"] is None and response.context["picker"]["not_found"]
+    assert "Gone Person" not in response.content.decode()
+    assert "No active freelancer on Greenlight has the email" in response.content.decode()
