@@ -55,3 +55,41 @@ def test_invites_and_the_connects_ledger_are_visible(staff):
     assert staff.get(reverse("admin:offers_invite_changelist")).status_code == 200
     assert staff.get(reverse("admin:accounts_connectsledgerentry_changelist")).status_code == 200
     assert staff.get(reverse("admin:referrals_referralsettings_changelist")).status_code == 200
+
+
+def test_the_freelancer_admin_shows_the_connects_ledger(staff):
+    from offers.invite_services import invite_accept
+
+    invite = direct_invite()
+    invite_accept(invite_id=invite.pk, freelancer=invite.freelancer)
+    profile = invite.freelancer.freelancer_profile
+    page = staff.get(reverse("admin:accounts_freelancerprofile_change", args=[profile.pk])).content.decode()
+    assert f"invite:{invite.pk}" in page
+    ledger = staff.get(reverse("admin:accounts_connectsledgerentry_changelist")).content.decode()
+    assert f"invite:{invite.pk}" in ledger
+
+
+def test_a_balance_set_by_staff_is_written_to_the_ledger(staff):
+    from accounts.models import ConnectsLedgerEntry
+
+    profile = freelancer(connects_balance=20).freelancer_profile
+    url = reverse("admin:accounts_freelancerprofile_change", args=[profile.pk])
+    response = staff.post(
+        url,
+        {
+            "user": profile.user_id,
+            "title": profile.title,
+            "skills": profile.skills,
+            "bio": "",
+            "hourly_rate": "80.00",
+            "hourly_rate_currency": "USD",
+            "connects_balance": 35,
+            "connects_entries-TOTAL_FORMS": 0,
+            "connects_entries-INITIAL_FORMS": 0,
+            "connects_entries-MIN_NUM_FORMS": 0,
+            "connects_entries-MAX_NUM_FORMS": 1000,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = ConnectsLedgerEntry.objects.get(freelancer=profile)
+    assert (entry.change, entry.balance_after, entry.reason) == (15, 35, "adjustment")
