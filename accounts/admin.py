@@ -3,8 +3,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.forms import UserCreationForm as BaseUserCreationForm
+from django.db import transaction
 
-from .models import Company, FreelancerProfile, Membership, SentEmail, User
+from .models import Company, ConnectsLedgerEntry, FreelancerProfile, Membership, SentEmail, User
 
 
 class UserCreationForm(BaseUserCreationForm):
@@ -134,12 +135,41 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "company"]
 
 
+class ConnectsLedgerInline(admin.TabularInline):
+    """The profile's Connects history, newest first; read-only (services write it)."""
+
+    model = ConnectsLedgerEntry
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "change", "balance_after", "reason", "reference", "description"]
+    readonly_fields = fields
+    ordering = ["-created_at", "-id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(FreelancerProfile)
 class FreelancerProfileAdmin(admin.ModelAdmin):
+    inlines = [ConnectsLedgerInline]
     list_display = ["user", "title", "hourly_rate", "hourly_rate_currency", "connects_balance"]
     list_select_related = ["user"]
     search_fields = ["user__email", "user__full_name", "title", "skills"]
     autocomplete_fields = ["user"]
+
+    def save_model(self, request, obj, form, change):
+        """A balance edited by staff is written to the ledger as an adjustment."""
+        with transaction.atomic():
+            before = 0
+            if change:
+                before = FreelancerProfile.objects.select_for_update().get(pk=obj.pk).connects_balance
+            super().save_model(request, obj, form, change)
+            if obj.connects_balance != before:
+                ConnectsLedgerEntry.objects.create(
+                    freelancer=obj, change=obj.connects_balance - before,
+                    balance_after=obj.connects_balance, reason=ConnectsLedgerEntry.Reason.ADJUSTMENT,
+                    reference=f"admin:{request.user.pk}", description=f"Set by {request.user} in the admin",
+                )
 
 
 @admin.register(SentEmail)
@@ -150,4 +180,23 @@ class SentEmailAdmin(admin.ModelAdmin):
     readonly_fields = ["key", "kind", "to", "subject", "message_id", "sent_at", "created_at"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ConnectsLedgerEntry)
+class ConnectsLedgerEntryAdmin(admin.ModelAdmin):
+    """Read-only: entries are written by the services together with the balance change."""
+
+    list_display = ["created_at", "freelancer", "change", "balance_after", "reason", "reference"]
+    list_filter = ["reason"]
+    list_select_related = ["freelancer__user"]
+    search_fields = ["freelancer__user__email", "freelancer__user__full_name", "reference"]
+    readonly_fields = [
+        "freelancer", "change", "balance_after", "reason", "reference", "description", "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

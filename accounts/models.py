@@ -206,3 +206,43 @@ class SentEmail(models.Model):
 
     def __str__(self):
         return f"{self.kind} to {self.to}"
+
+
+class ConnectsLedgerEntry(models.Model):
+    """One change to a freelancer's Connects balance, with the balance it left.
+
+    Services write an entry in the same transaction as the balance change (with the profile
+    row locked), so the ledger always adds up to the balance.
+    """
+
+    class Reason(models.TextChoices):
+        INVITE_ACCEPTED = "invite_accepted", "Accepted an invite"
+        PURCHASE = "purchase", "Purchase"
+        REFUND = "refund", "Refund"
+        ADJUSTMENT = "adjustment", "Adjustment by staff"
+
+    freelancer = models.ForeignKey(
+        FreelancerProfile, on_delete=models.CASCADE, related_name="connects_entries"
+    )
+    change = models.IntegerField(help_text="Connects added (positive) or spent (negative).")
+    balance_after = models.PositiveIntegerField()
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    # What the change was for, e.g. "invite:42"; free text so the ledger does not depend on offers.
+    reference = models.CharField(max_length=100, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "Connects ledger entry"
+        verbose_name_plural = "Connects ledger"
+        indexes = [models.Index(fields=["freelancer", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(change=0), name="connects_entry_not_zero"),
+            models.CheckConstraint(
+                condition=models.Q(balance_after__gte=0), name="connects_entry_balance_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.change:+d} Connects for {self.freelancer.user} ({self.get_reason_display()})"

@@ -1,8 +1,146 @@
-from django.shortcuts import render
+"""Invite pages: My Proposals > Invitations (freelancers), invite and invitees (hiring managers)."""
 
-from accounts.decorators import freelancer_required
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import client_required, freelancer_required
+from referrals.selectors import user_in_referral_beta
+
+from . import invite_selectors as selectors
+from . import invite_services as services
+from .invite_forms import DeclineForm, InviteForm
+from .models import Invite
 
 
 @freelancer_required
 def invitations(request):
-    return render(request, "placeholder.html", {"title": "Invitations", "nav_key": "invitations"})
+    tab = request.GET.get("tab", "pending")
+    if tab not in selectors.INVITE_TABS:
+        tab = "pending"
+    counts = selectors.invite_counts_for_freelancer(user=request.user)
+    page = Paginator(selectors.invites_for_freelancer(user=request.user, state=tab), 20).get_page(
+        request.GET.get("page")
+    )
+    base = reverse("offers:invitations")
+    tabs = [
+        {"label": label, "key": key, "url": f"{base}?tab={key}", "count": counts[key]}
+        for key, label in (("pending", "Pending"), ("accepted", "Accepted"), ("declined", "Declined"))
+    ]
+    return render(request, "offers/invites/invitations.html", {
+        "page": page, "tab": tab, "tabs": tabs, "nav_key": "invitations",
+        "in_beta": user_in_referral_beta(user=request.user),
+        "balance": request.user.freelancer_profile.connects_balance,
+    })
+
+
+def _invite_detail_context(request, invite: Invite, decline_form=None) -> dict:
+    in_beta = user_in_referral_beta(user=request.user)
+    can_refer = (
+        in_beta
+        and invite.state != Invite.State.ACCEPTED
+        and getattr(invite, "referral_made", None) is None
+    )
+    return {
+        "invite": invite,
+        "job": invite.job,
+        "referral": getattr(invite, "referral", None),
+        "referral_made": getattr(invite, "referral_made", None),
+        "price": invite.job.connects_price if invite.source == Invite.Source.DIRECT else 0,
+        "balance": request.user.freelancer_profile.connects_balance,
+        "decline_form": decline_form or DeclineForm(),
+        "in_beta": in_beta,
+        "can_refer": can_refer,
+        "nav_key": "invitations",
+    }
+
+
+@freelancer_required
+def invite_detail(request, invite_id):
+    invite = selectors.invite_for_freelancer(user=request.user, invite_id=invite_id)
+    return render(request, "offers/invites/invite_detail.html", _invite_detail_context(request, invite))
+
+
+@require_POST
+@freelancer_required
+def invite_accept(request, invite_id):
+    invite = selectors.invite_for_freelancer(user=request.user, invite_id=invite_id)
+    try:
+        proposal = services.invite_accept(invite_id=invite.pk, freelancer=request.user)
+    except services.InviteError as error:
+        messages.error(request, str(error))
+    else:
+        spent = f" {proposal.connects_spent} Connects were spent." if proposal.connects_spent else (
+            " It cost no Connects." if invite.source == Invite.Source.REFERRAL else ""
+        )
+        messages.success(request, f"Invite accepted: your proposal for “{invite.job.title}” was sent.{spent}")
+    return redirect("offers:invite_detail", invite_id=invite.pk)
+
+
+@require_POST
+@freelancer_required
+def invite_decline(request, invite_id):
+    invite = selectors.invite_for_freelancer(user=request.user, invite_id=invite_id)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invite_decline(invite_id=invite.pk, freelancer=request.user, reason=form.decline_reason)
+        except services.InviteError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"You declined the invite to “{invite.job.title}”.")
+        return redirect("offers:invite_detail", invite_id=invite.pk)
+    context = _invite_detail_context(request, invite, decline_form=form)
+    return render(request, "offers/invites/invite_detail.html", context, status=400)
+
+
+@client_required
+def invite_create(request, job_id):
+    """Pick a freelancer (search, email or profile link) and send them a direct invite."""
+    job = selectors.job_for_hiring_manager(user=request.user, job_id=job_id)
+    if not request.user.membership.is_hiring_manager:
+        messages.error(request, "Only hiring managers can invite freelancers.")
+        return redirect("offers:job_detail", job_id=job.pk)
+    data = request.POST if request.method == "POST" else request.GET
+    picker = selectors.freelancer_picker(search=data.get("q", ""), selected_id=data.get("freelancer"))
+    form = InviteForm(request.POST or None, initial={"freelancer": getattr(picker["selected"], "pk", None)})
+    if request.method == "POST" and form.is_valid():
+        if picker["selected"] is None:
+            form.add_error(None, "Pick the freelancer you want to invite.")
+        else:
+            try:
+                invite = services.invite_create(
+                    job=job, invited_by=request.user, freelancer=picker["selected"],
+                    message=form.cleaned_data["message"],
+                )
+            except services.InviteError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"{invite.freelancer.full_name} is invited to “{job.title}”.")
+                return redirect("offers:job_invitees", job_id=job.pk)
+    return render(request, "offers/invites/invite_form.html", {
+        "job": job, "form": form, "picker": picker, "nav_key": "jobs",
+        "direct_used": selectors.direct_invite_count(job=job),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@client_required
+def job_invitees(request, job_id):
+    job = selectors.job_for_hiring_manager(user=request.user, job_id=job_id)
+    page = Paginator(selectors.invitees_for_job(job=job), 50).get_page(request.GET.get("page"))
+    return render(request, "offers/invites/job_invitees.html", {
+        "job": job, "page": page, "nav_key": "jobs",
+        "direct_used": selectors.direct_invite_count(job=job),
+    })
+
+
+@login_required
+def freelancer_profile(request, user_id):
+    """A freelancer's profile, for any signed-in user: the link people paste to refer them."""
+    freelancer = selectors.freelancer_for_profile(user_id=user_id)
+    return render(request, "offers/invites/freelancer_profile.html", {
+        "freelancer": freelancer, "profile": freelancer.freelancer_profile,
+    })

@@ -6,4 +6,5 @@ app_name = "referrals"
 
 urlpatterns = [
     path("", views.referral_list, name="list"),
+    path("invites/<int:invite_id>/refer/", views.refer, name="refer"),
 ]

@@ -1,0 +1,142 @@
+"""Reads for invites: My Proposals > Invitations, a job's invitees, and finding freelancers.
+
+Every query is scoped to the signed-in freelancer (their own invites) or the client's company
+(its own jobs); anything else answers 404.
+"""
+
+import re
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+
+from .models import Invite, Job
+
+INVITE_TABS = ("pending", "accepted", "declined")
+
+_invite_related = (
+    "job__company",
+    "invited_by",
+    "referral__referrer",
+    "referral_made__referred",
+    "proposal",
+)
+
+
+def invites_for_freelancer(*, user, state: str = "pending"):
+    """The freelancer's invites in one state, newest first, with job, company and referrer."""
+    return Invite.objects.filter(freelancer_id=user.pk, state=state).select_related(*_invite_related)
+
+
+def invite_counts_for_freelancer(*, user) -> dict:
+    """Number of the freelancer's invites in each state, in one query."""
+    counts = Invite.objects.filter(freelancer_id=user.pk).aggregate(
+        **{state: Count("pk", filter=Q(state=state)) for state in INVITE_TABS}
+    )
+    return counts
+
+
+def invite_for_freelancer(*, user, invite_id: int) -> Invite:
+    """One of the freelancer's own invites; another freelancer's invite answers 404."""
+    return get_object_or_404(
+        Invite.objects.select_related(*_invite_related), pk=invite_id, freelancer_id=user.pk
+    )
+
+
+def job_for_hiring_manager(*, user, job_id: int) -> Job:
+    """A job of the user's company; another company's job answers 404."""
+    return get_object_or_404(
+        Job.objects.select_related("company", "posted_by"),
+        pk=job_id, company_id=user.membership.company_id,
+    )
+
+
+def invitees_for_job(*, job: Job):
+    """Everyone invited to the job (the caller has scoped the job), with who referred them."""
+    return job.invites.select_related(
+        "freelancer__freelancer_profile", "invited_by", "referral__referrer", "referral_made__referred",
+        "proposal",
+    ).order_by("-created_at", "-id")
+
+
+def direct_invite_count(*, job: Job) -> int:
+    return job.invites.filter(source=Invite.Source.DIRECT).count()
+
+
+def active_freelancers():
+    return User.objects.filter(is_active=True, freelancer_profile__isnull=False).select_related(
+        "freelancer_profile"
+    )
+
+
+def freelancers_matching(*, search: str, limit: int = 20, exclude_user_id: int | None = None):
+    """Active freelancers whose name, title or skills contain every word of the search.
+
+    Email addresses are never searched by fragment (that would leak them); an exact email
+    is handled by freelancer_by_email_or_link.
+    """
+    words = search.split()
+    if not words:
+        return User.objects.none()
+    freelancers = active_freelancers().exclude(pk=exclude_user_id)
+    for word in words[:5]:
+        freelancers = freelancers.filter(
+            Q(full_name__icontains=word)
+            | Q(freelancer_profile__title__icontains=word)
+            | Q(freelancer_profile__skills__icontains=word)
+        )
+    return freelancers.order_by("full_name", "pk")[:limit]
+
+
+_PROFILE_LINK = re.compile(r"/freelancers/(\d+)/?(?:[?#].*)?$")
+
+
+def freelancer_by_email_or_link(*, text: str) -> User | None:
+    """The user named by an exact email address or a profile link (…/freelancers/<id>/).
+
+    Returns the user whatever their kind or status, so the referral service can say why they
+    cannot be picked; returns None when the text is neither or names nobody.
+    """
+    text = text.strip()
+    if "@" in text and " " not in text and "/" not in text:
+        return User.objects.select_related("freelancer_profile").filter(email__iexact=text).first()
+    match = _PROFILE_LINK.search(text)
+    if match:
+        return User.objects.select_related("freelancer_profile").filter(pk=int(match[1])).first()
+    return None
+
+
+def freelancer_for_profile(*, user_id: int) -> User:
+    """A freelancer's public profile (for signed-in users); non-freelancers answer 404."""
+    return get_object_or_404(active_freelancers(), pk=user_id)
+
+
+def freelancer_picker(
+    *, search: str = "", selected_id: str | int | None = None, exclude_user_id: int | None = None
+) -> dict:
+    """What the freelancer picker shows: search results, or the one freelancer picked.
+
+    The search box takes a name, title or skills (a list of matches to select from), or the
+    exact email or profile link of an active freelancer (picked at once). An email or link of
+    anyone else reads as "not found", so the box never reveals who has an account. A posted
+    ``selected_id`` may be any user: the service then says why they cannot be picked.
+    """
+    search = search.strip()
+    selected = None
+    if selected_id not in (None, ""):
+        try:
+            selected = User.objects.select_related("freelancer_profile").filter(pk=int(selected_id)).first()
+        except (TypeError, ValueError):
+            selected = None
+    results = []
+    not_found = False
+    if selected is None and search:
+        looked_up = freelancer_by_email_or_link(text=search)
+        if looked_up is not None and looked_up.is_active and looked_up.freelancer_profile_or_none:
+            selected = looked_up
+        elif "@" in search or "/freelancers/" in search:
+            not_found = True
+        else:
+            results = list(freelancers_matching(search=search, exclude_user_id=exclude_user_id))
+    return {"search": search, "selected": selected, "results": results, "not_found": not_found}

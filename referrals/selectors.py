@@ -1,0 +1,81 @@
+"""Reads for the referral beta and the Referrals tab, scoped to the signed-in freelancer."""
+
+import hashlib
+
+from django.db.models import Exists, OuterRef
+
+from offers.models import Invite, Offer
+
+from .models import BetaOverride, Referral, ReferralSettings
+
+# Changing the salt reshuffles every bucket; keep it fixed so membership is stable.
+BETA_SALT = "greenlight:referral-beta:v1"
+
+
+def referral_beta_bucket(*, user_id: int) -> int:
+    """The user's stable bucket 0–99: sha256 of the salt and the user id, modulo 100.
+
+    The same id always lands in the same bucket, and buckets spread evenly, so a rollout of
+    N% lets in the users whose bucket is below N, and raising N only ever adds users.
+    """
+    digest = hashlib.sha256(f"{BETA_SALT}:{user_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % 100
+
+
+def user_in_referral_beta(*, user) -> bool:
+    """Whether this freelancer sees Decline and refer: their override, else bucket < rollout.
+
+    Only active freelancers can be in the beta. The answer is cached on the user object so a
+    page asks the database once (two small queries) however often it checks.
+    """
+    cached = getattr(user, "_in_referral_beta", None)
+    if cached is not None:
+        return cached
+    if not (user.is_authenticated and user.is_active and user.is_freelancer):
+        result = False
+    else:
+        override = BetaOverride.objects.filter(user_id=user.pk).values_list("mode", flat=True).first()
+        if override is not None:
+            result = override == BetaOverride.Mode.ALWAYS
+        else:
+            rollout = ReferralSettings.load().rollout_percentage
+            result = referral_beta_bucket(user_id=user.pk) < rollout
+    user._in_referral_beta = result
+    return result
+
+
+def _hired():
+    """True when the referred freelancer's offer for the referral's job was accepted."""
+    return Exists(
+        Offer.objects.filter(
+            job_id=OuterRef("job_id"), freelancer_id=OuterRef("referred_id"),
+            state=Offer.State.ACCEPTED,
+        )
+    )
+
+
+def referrals_made_by(*, user):
+    """The referrals this freelancer made, newest first, with job, person and outcome."""
+    return (
+        Referral.objects.filter(referrer_id=user.pk)
+        .select_related("job__company", "referred__freelancer_profile", "new_invite")
+        .annotate(hired=_hired())
+    )
+
+
+def invites_referred_to(*, user):
+    """The invites others referred to this freelancer, with the referrer's name."""
+    return (
+        Invite.objects.filter(freelancer_id=user.pk, source=Invite.Source.REFERRAL)
+        .select_related("job__company", "referral__referrer")
+    )
+
+
+def referral_counts(*, user) -> dict:
+    """How many freelancers this user referred, and how many of them were hired."""
+    made = referrals_made_by(user=user)
+    return {"referred": made.count(), "hired": made.filter(hired=True).count()}
+
+
+def referrals_made_today(*, user, since) -> int:
+    return Referral.objects.filter(referrer_id=user.pk, created_at__gte=since).count()

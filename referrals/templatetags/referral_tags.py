@@ -1,0 +1,13 @@
+from django import template
+
+from referrals.selectors import user_in_referral_beta
+
+register = template.Library()
+
+
+@register.inclusion_tag("referrals/_beta_notice.html", takes_context=True)
+def referral_beta_notice(context):
+    """The referral beta notice, shown only to freelancers in the beta (Find Work, Invitations)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {"show": bool(user is not None and user_in_referral_beta(user=user))}
