@@ -31,7 +31,7 @@ run: setup
 ## Install everything (Debian's chromium included) and run the whole suite on PostgreSQL and Redis.
 test: setup browser
 	$(BIN)/ruff check .
-	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
+	DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
 
 lint: setup
