@@ -93,13 +93,18 @@ def approval_request_release(
 ) -> ApprovalRequest:
     """Free a consumed request when its offer is withdrawn or declined (consumed → approved).
 
-    If the approval's validity has run out meanwhile, it expires instead.
+    If the approval's validity has run out meanwhile, it expires instead, and the requester
+    is told by the expiry email (after commit).
     """
     if approval_request.is_past_expiry:
-        return _apply(
+        _apply(
             approval_request, "expire", actor=actor,
             comment=f"{comment} The approval's validity had ended, so it expired.".strip(),
         )
+        from . import tasks
+
+        tasks.send_expiry_email.delay_on_commit(approval_request.pk)
+        return approval_request
     return _apply(approval_request, "release", actor=actor, comment=comment)
 
 
@@ -202,6 +207,8 @@ def _check_can_decide(approval_request: ApprovalRequest, actor) -> None:
         raise ApprovalError("You cannot decide your own request.")
     if actor.pk != approval_request.approver_id:
         raise ApprovalError("Only the approver assigned to this request can decide it.")
+    if not actor.is_active:
+        raise ApprovalError("This account is deactivated: it cannot decide requests.")
     membership = _membership(actor)
     if (
         membership is None

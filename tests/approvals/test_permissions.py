@@ -147,3 +147,25 @@ def test_approver_without_the_manager_role_cannot_create(client, team):
     response = client.get(reverse("approvals:create"))
     assert response.status_code == 403
     assert "Only hiring managers can create approval requests." in response.content.decode()
+
+
+def test_request_page_runs_a_fixed_number_of_queries(
+    client, team, make_request, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from approvals.models import ApprovalTransition
+
+    approval_request = make_request()
+    client.force_login(team.manager)
+    url = reverse("approvals:detail", args=[approval_request.pk])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    ApprovalTransition.objects.bulk_create([
+        ApprovalTransition(request=approval_request, actor=team.approver, name="note",
+                           source_state="pending", target_state="pending")
+        for _ in range(30)
+    ])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)

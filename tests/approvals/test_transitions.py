@@ -219,3 +219,25 @@ def test_create_refuses_a_member_without_the_hiring_manager_role(team):
             requester=team.member, approver=team.approver, title="X", amount="5",
             start_date=timezone.localdate(), freelancer=team.freelancer,
         )
+
+
+def test_deactivated_approver_cannot_decide(team, make_request):
+    approval_request = make_request()
+    team.approver.is_active = False
+    team.approver.save()
+    with pytest.raises(services.ApprovalError, match="deactivated"):
+        _approve(approval_request, team.approver)
+
+
+def test_release_after_validity_emails_the_requester_about_the_expiry(
+    team, make_request, mailoutbox, django_capture_on_commit_callbacks
+):
+    approval_request = _approve(make_request(title="Data engineer"), team.approver)
+    services.approval_request_consume(approval_request=approval_request, actor=team.manager)
+    move_past_expiry(approval_request)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approval_request_release(
+            approval_request=approval_request, actor=team.manager, comment="Offer withdrawn."
+        )
+    assert [m.subject for m in mailoutbox] == ["Expired: Data engineer for Ada Lovelace"]
+    assert "its offer ended after the approval's validity was over" in mailoutbox[0].body
