@@ -165,3 +165,16 @@ def test_provider_failure_is_retried_and_then_sent_once(team, make_request, mail
     assert len(calls) == 2 and len(mailoutbox) == 1
     tasks.send_new_request_email.delay(approval_request.pk)  # a redelivery
     assert len(mailoutbox) == 1
+
+
+def test_one_click_links_in_the_email_open_the_confirm_pages(
+    client, team, make_request, mailoutbox
+):
+    approval_request = make_request()
+    tasks.send_new_request_email.delay(approval_request.pk)
+    approve_url, decline_url, detail_url = _links(mailoutbox[0])
+    assert "Confirm: Approve" in client.get(approve_url).content.decode()
+    assert "Confirm: Decline" in client.get(decline_url).content.decode()
+    assert detail_url == f"http://testserver/approvals/{approval_request.pk}/"
+    approval_request.refresh_from_db()
+    assert approval_request.state == "pending"
