@@ -169,3 +169,18 @@ class ApprovalTransition(models.Model):
 
     def __str__(self):
         return f"{self.source_state or 'new'} → {self.target_state}"
+
+    @property
+    def source_label(self):
+        return _state_label(self.source_state)
+
+    @property
+    def target_label(self):
+        return _state_label(self.target_state)
+
+
+def _state_label(state: str) -> str:
+    try:
+        return State(state).label
+    except ValueError:
+        return state

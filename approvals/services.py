@@ -154,10 +154,9 @@ def approval_request_create(
         raise ApprovalError("You cannot approve your own request: choose another approver.")
     if job is not None and job.company_id != company.pk:
         raise ApprovalError("Choose one of your company's job posts.")
-    if resubmission_of is not None and (
-        resubmission_of.requester_id != requester.pk
-        or resubmission_of.state not in (State.DECLINED, State.EXPIRED)
-    ):
+    if resubmission_of is not None and not ApprovalRequest.objects.filter(
+        pk=resubmission_of.pk, requester_id=requester.pk, state__in=[State.DECLINED, State.EXPIRED]
+    ).exists():
         raise ApprovalError("Only your own declined or expired requests can be resubmitted.")
     if freelancer is None and not freelancer_email:
         raise ApprovalError("Name the freelancer the offer is for.")

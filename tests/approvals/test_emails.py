@@ -178,3 +178,15 @@ def test_one_click_links_in_the_email_open_the_confirm_pages(
     assert detail_url == f"http://testserver/approvals/{approval_request.pk}/"
     approval_request.refresh_from_db()
     assert approval_request.state == "pending"
+
+
+def test_new_request_email_for_a_resubmission_says_so(team, make_request, mailoutbox):
+    old = make_request()
+    services.approval_request_decline(approval_request_id=old.pk, actor=team.approver)
+    new = services.approval_request_create(
+        requester=team.manager, approver=team.approver, title="Again", amount="5",
+        start_date=timezone.localdate(), freelancer=team.freelancer, weekly_hour_limit=5,
+        resubmission_of=old,
+    )
+    tasks.send_new_request_email.delay(new.pk)
+    assert f"This resubmits request #{old.pk}, which was declined." in mailoutbox[0].body

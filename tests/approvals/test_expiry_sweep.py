@@ -96,3 +96,13 @@ def test_sweep_sends_one_email_per_request_of_each_requester(
     with django_capture_on_commit_callbacks(execute=True):
         services.approval_requests_expire_stale()
     assert len(mailoutbox) == 3 and {tuple(m.to) for m in mailoutbox} == {("maria@acme.test",)}
+
+
+def test_beat_schedule_names_the_approval_tasks():
+    from config.celery import app
+
+    for entry in app.conf.beat_schedule.values():
+        if entry["task"].startswith("approvals."):
+            assert entry["task"] in app.tasks
+    assert tasks.expire_stale_approval_requests.name == "approvals.tasks.expire_stale_approval_requests"
+    assert tasks.remind_approvers_before_expiry.name == "approvals.tasks.remind_approvers_before_expiry"

@@ -241,3 +241,12 @@ def test_release_after_validity_emails_the_requester_about_the_expiry(
         )
     assert [m.subject for m in mailoutbox] == ["Expired: Data engineer for Ada Lovelace"]
     assert "its offer ended after the approval's validity was over" in mailoutbox[0].body
+
+
+def test_only_own_declined_or_expired_requests_can_be_resubmitted(team, make_request):
+    pending = make_request()
+    with pytest.raises(services.ApprovalError, match="resubmitted"):
+        services.approval_request_create(
+            requester=team.manager, approver=team.approver, title="X", amount="5",
+            start_date=timezone.localdate(), freelancer=team.freelancer, resubmission_of=pending,
+        )
