@@ -31,8 +31,12 @@ class ApprovalError(Exception):
 
 
 def approval_request_lock(*, approval_request_id: int) -> ApprovalRequest:
-    """Fetch a request with a row lock (call inside transaction.atomic)."""
-    return ApprovalRequest.objects.select_for_update().select_related("company").get(
+    """Fetch a request with a row lock (call inside transaction.atomic).
+
+    Only the request's row is locked (``of=("self",)``), not its company's: decisions on
+    different requests of one company never wait for each other.
+    """
+    return ApprovalRequest.objects.select_for_update(of=("self",)).select_related("company").get(
         pk=approval_request_id
     )
 

@@ -247,3 +247,11 @@ def test_pending_or_approved_request_cannot_be_resubmitted(client, team, make_re
     pending = make_request()
     client.force_login(team.manager)
     assert client.get(reverse("approvals:resubmit", args=[pending.pk])).status_code == 404
+
+
+def test_next_is_kept_through_a_failed_post(client, team):
+    client.force_login(team.manager)
+    response = client.post(
+        reverse("approvals:create"), _form_data(team, amount="", next="/offers/new/?job=3")
+    )
+    assert 'name="next" value="/offers/new/?job=3"' in response.content.decode()
