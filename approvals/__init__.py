@@ -1,0 +1,19 @@
+"""Offer approvals: the request lifecycle, My Jobs > Approvals, one-click email decisions, expiry.
+
+Decisions where the issue was silent (also in the docstrings where they are enforced):
+- Visibility: a member sees the requests they created and those assigned to them as approver,
+  in their own company; a person holding both roles sees both, and in the Pending tab the
+  requests awaiting their own decision come first. Anyone else gets 404.
+- Tab counts are the requests the user sees in each state, and follow the current search.
+- The decision comment is optional for approve and decline; the requester sees it.
+- Only the assigned approver decides, while still an active approver of the company; the
+  requester never decides their own request.
+- Resubmit is offered to the requester for declined and expired requests; it opens the form
+  prefilled from the old request (start date moved to today if past) and links the new one.
+- Expiry: the sweep expires pending requests past the decision window and approved ones past
+  their validity; consumed ones expire only when their offer is released after validity.
+- The reminder goes once per request (reminded_at), to the approver of a pending request
+  that expires within a day; requests created less than 12 hours earlier are not reminded.
+- A tampered link shows no request; a genuine but used or expired link shows the request's
+  current state; a signed-in different user is refused (403) without changing anything.
+"""

@@ -69,6 +69,8 @@ class ApprovalRequest(FSMModelMixin, models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     consumed_at = models.DateTimeField(null=True, blank=True)
     expired_at = models.DateTimeField(null=True, blank=True)
+    # Set when the approver was reminded that a pending request is about to expire (once per request).
+    reminded_at = models.DateTimeField(null=True, blank=True)
     resubmission_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resubmissions"
     )
@@ -80,6 +82,11 @@ class ApprovalRequest(FSMModelMixin, models.Model):
         indexes = [
             models.Index(fields=["requester", "state", "-created_at"]),
             models.Index(fields=["approver", "state", "-created_at"]),
+            # The expiry sweep and the reminder scan: live requests by expiry.
+            models.Index(
+                fields=["expires_at"], name="approval_live_by_expiry",
+                condition=models.Q(state__in=["pending", "approved"]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -162,3 +169,18 @@ class ApprovalTransition(models.Model):
 
     def __str__(self):
         return f"{self.source_state or 'new'} → {self.target_state}"
+
+    @property
+    def source_label(self):
+        return _state_label(self.source_state)
+
+    @property
+    def target_label(self):
+        return _state_label(self.target_state)
+
+
+def _state_label(state: str) -> str:
+    try:
+        return State(state).label
+    except ValueError:
+        return state

@@ -1,9 +1,29 @@
 """Writes on approval requests. Each service is atomic, locks the request row, logs the
-transition and enqueues email only after the transaction commits."""
+transition and enqueues email only after the transaction commits.
 
+Who may decide: only the request's approver, who must still be an approver of the request's
+company and is never its requester. The check lives in ``_check_can_decide`` so that a later
+issue can replace "the approver" with "an approver of the current step".
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed
 
+from accounts.models import Membership
+
 from .models import ApprovalRequest, ApprovalTransition, State
+
+# Decisions a person can take on a pending request (views, one-click links).
+DECISIONS = ("approve", "decline")
+# How long before expiry the approver is reminded of a pending request.
+REMINDER_LEAD = datetime.timedelta(days=1)
+# Requests created this recently are not reminded: the new-request email just went out.
+REMINDER_MIN_AGE = datetime.timedelta(hours=12)
+SWEEP_BATCH_SIZE = 500
 
 
 class ApprovalError(Exception):
@@ -11,8 +31,12 @@ class ApprovalError(Exception):
 
 
 def approval_request_lock(*, approval_request_id: int) -> ApprovalRequest:
-    """Fetch a request with a row lock (call inside transaction.atomic)."""
-    return ApprovalRequest.objects.select_for_update().select_related("company").get(
+    """Fetch a request with a row lock (call inside transaction.atomic).
+
+    Only the request's row is locked (``of=("self",)``), not its company's: decisions on
+    different requests of one company never wait for each other.
+    """
+    return ApprovalRequest.objects.select_for_update(of=("self",)).select_related("company").get(
         pk=approval_request_id
     )
 
@@ -73,12 +97,282 @@ def approval_request_release(
 ) -> ApprovalRequest:
     """Free a consumed request when its offer is withdrawn or declined (consumed → approved).
 
-    If the approval's validity has run out meanwhile, it expires instead.
+    If the approval's validity has run out meanwhile, it expires instead, and the requester
+    is told by the expiry email (after commit).
     """
     if approval_request.is_past_expiry:
-        return _apply(
+        _apply(
             approval_request, "expire", actor=actor,
             comment=f"{comment} The approval's validity had ended, so it expired.".strip(),
         )
+        from . import tasks
+
+        tasks.send_expiry_email.delay_on_commit(approval_request.pk)
+        return approval_request
     return _apply(approval_request, "release", actor=actor, comment=comment)
 
+
+
+# Creating
+
+def approval_request_create(
+    *,
+    requester,
+    approver,
+    title: str,
+    amount: Decimal,
+    start_date: datetime.date,
+    offer_type: str = "direct",
+    contract_type: str = "hourly",
+    currency: str = "USD",
+    weekly_hour_limit: int | None = None,
+    job=None,
+    freelancer=None,
+    freelancer_name: str = "",
+    freelancer_email: str = "",
+    justification: str = "",
+    resubmission_of: ApprovalRequest | None = None,
+) -> ApprovalRequest:
+    """A hiring manager asks an approver of their company to approve one offer.
+
+    Rules: the requester is a hiring manager of a company with approvals enabled; the
+    approver holds the approver role in the same company and is not the requester; the job
+    (if any) is the company's own; a resubmission links to the requester's own declined or
+    expired request. The decision window starts now (Company.decision_window_days). The
+    approver is emailed after commit.
+    """
+    membership = _membership(requester)
+    if membership is None or not membership.is_hiring_manager:
+        raise ApprovalError("Only hiring managers can request approval for an offer.")
+    company = membership.company
+    if not company.approvals_enabled:
+        raise ApprovalError(f"Approvals are not enabled for {company.name}.")
+    approver_membership = _membership(approver)
+    if (
+        approver_membership is None
+        or approver_membership.company_id != company.pk
+        or not approver_membership.is_approver
+    ):
+        raise ApprovalError("Choose an approver of your company.")
+    if approver.pk == requester.pk:
+        raise ApprovalError("You cannot approve your own request: choose another approver.")
+    if job is not None and job.company_id != company.pk:
+        raise ApprovalError("Choose one of your company's job posts.")
+    if resubmission_of is not None and not ApprovalRequest.objects.filter(
+        pk=resubmission_of.pk, requester_id=requester.pk, state__in=[State.DECLINED, State.EXPIRED]
+    ).exists():
+        raise ApprovalError("Only your own declined or expired requests can be resubmitted.")
+    if freelancer is None and not freelancer_email:
+        raise ApprovalError("Name the freelancer the offer is for.")
+    now = timezone.now()
+    with transaction.atomic():
+        approval_request = ApprovalRequest.objects.create(
+            company=company,
+            requester=requester,
+            approver=approver,
+            job=job,
+            title=title or (job.title if job else ""),
+            freelancer=freelancer,
+            freelancer_name=freelancer_name if freelancer is None else "",
+            freelancer_email=freelancer_email if freelancer is None else "",
+            offer_type=offer_type,
+            contract_type=contract_type,
+            amount=amount,
+            currency=currency,
+            weekly_hour_limit=weekly_hour_limit if contract_type == "hourly" else None,
+            start_date=start_date,
+            justification=justification,
+            resubmission_of=resubmission_of,
+            expires_at=now + datetime.timedelta(days=company.decision_window_days),
+        )
+        ApprovalTransition.objects.create(
+            request=approval_request, actor=requester, name="create", source_state="",
+            target_state=State.PENDING,
+            comment=f"Resubmission of request #{resubmission_of.pk}." if resubmission_of else "",
+        )
+        from . import tasks
+
+        tasks.send_new_request_email.delay_on_commit(approval_request.pk)
+    return approval_request
+
+
+def _membership(user) -> Membership | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return Membership.objects.select_related("company").filter(user_id=user.pk).first()
+
+
+# Deciding
+
+def _check_can_decide(approval_request: ApprovalRequest, actor) -> None:
+    """Only the request's approver, still an approver of its company, never the requester."""
+    if actor is None or actor.pk == approval_request.requester_id:
+        raise ApprovalError("You cannot decide your own request.")
+    if actor.pk != approval_request.approver_id:
+        raise ApprovalError("Only the approver assigned to this request can decide it.")
+    if not actor.is_active:
+        raise ApprovalError("This account is deactivated: it cannot decide requests.")
+    membership = _membership(actor)
+    if (
+        membership is None
+        or membership.company_id != approval_request.company_id
+        or not membership.is_approver
+    ):
+        raise ApprovalError("You no longer hold the approver role at this company.")
+
+
+def approval_request_approve(
+    *, approval_request_id: int, actor, comment: str = ""
+) -> ApprovalRequest:
+    """The approver approves a pending request (pending → approved).
+
+    The approval is then usable for the company's validity window
+    (Company.approval_validity_days from now). Refused after the decision window has passed.
+    The requester is emailed after commit.
+    """
+    with transaction.atomic():
+        approval_request = approval_request_lock(approval_request_id=approval_request_id)
+        _check_can_decide(approval_request, actor)
+        valid_until = timezone.now() + datetime.timedelta(
+            days=approval_request.company.approval_validity_days
+        )
+        approval_request.decision_comment = comment.strip()
+        _apply(
+            approval_request, "approve", actor=actor, comment=comment.strip(),
+            valid_until=valid_until,
+        )
+        from . import tasks
+
+        tasks.send_decision_email.delay_on_commit(approval_request.pk)
+    return approval_request
+
+
+def approval_request_decline(
+    *, approval_request_id: int, actor, comment: str = ""
+) -> ApprovalRequest:
+    """The approver declines a pending request (pending → declined). Final.
+
+    The comment is optional (the issue asks for an optional comment); the requester sees it
+    on the request page and in the decision email, sent after commit.
+    """
+    with transaction.atomic():
+        approval_request = approval_request_lock(approval_request_id=approval_request_id)
+        _check_can_decide(approval_request, actor)
+        approval_request.decision_comment = comment.strip()
+        _apply(approval_request, "decline", actor=actor, comment=comment.strip())
+        from . import tasks
+
+        tasks.send_decision_email.delay_on_commit(approval_request.pk)
+    return approval_request
+
+
+def approval_request_decide(
+    *, approval_request_id: int, actor, decision: str, comment: str = ""
+) -> ApprovalRequest:
+    """Approve or decline, by name (the request page and the one-click links post this)."""
+    if decision == "approve":
+        return approval_request_approve(
+            approval_request_id=approval_request_id, actor=actor, comment=comment
+        )
+    if decision == "decline":
+        return approval_request_decline(
+            approval_request_id=approval_request_id, actor=actor, comment=comment
+        )
+    raise ApprovalError("Choose Approve or Decline.")
+
+
+# Expiry
+
+def approval_request_expire(*, approval_request_id: int, actor=None) -> ApprovalRequest:
+    """Expire one pending or approved request whose expires_at has passed (admin action).
+
+    Refused while the request is still within its window. The requester is emailed.
+    """
+    with transaction.atomic():
+        approval_request = approval_request_lock(approval_request_id=approval_request_id)
+        if approval_request.state == State.CONSUMED:
+            raise ApprovalError("This approval is used by an offer: it expires only when released.")
+        _apply(approval_request, "expire", actor=actor, comment=_expiry_comment(approval_request.state))
+        from . import tasks
+
+        tasks.send_expiry_email.delay_on_commit(approval_request.pk)
+    return approval_request
+
+
+def _expiry_comment(source_state: str) -> str:
+    if source_state == State.PENDING:
+        return "Not decided within the decision window."
+    return "The approval was not used within its validity."
+
+
+def approval_requests_expire_stale(*, batch_size: int = SWEEP_BATCH_SIZE) -> int:
+    """The beat sweep: expire pending requests past their decision window and approvals
+    unused past their validity. Returns how many requests it expired.
+
+    Set-based: per batch, one SELECT ... FOR UPDATE SKIP LOCKED picks the rows, one UPDATE
+    expires them and one INSERT logs every transition; then one expiry email per request is
+    enqueued after commit. A row locked by a decision in flight is skipped: the decision then
+    either wins (it was within the window) or is refused, so each request changes state once.
+    Consumed requests are left alone: their offer is live; they expire on release.
+    """
+    from . import tasks
+
+    total = 0
+    while True:
+        with transaction.atomic():
+            now = timezone.now()
+            rows = list(
+                ApprovalRequest.objects.filter(
+                    state__in=[State.PENDING, State.APPROVED], expires_at__lte=now
+                )
+                .order_by("expires_at", "id")
+                .select_for_update(skip_locked=True)
+                .values_list("id", "state")[:batch_size]
+            )
+            if not rows:
+                return total
+            ids = [pk for pk, _ in rows]
+            ApprovalRequest.objects.filter(pk__in=ids).update(
+                state=State.EXPIRED, expired_at=now, updated_at=now
+            )
+            ApprovalTransition.objects.bulk_create([
+                ApprovalTransition(
+                    request_id=pk, actor=None, name="expire", source_state=state,
+                    target_state=State.EXPIRED, comment=_expiry_comment(state), created_at=now,
+                )
+                for pk, state in rows
+            ])
+            for pk in ids:
+                tasks.send_expiry_email.delay_on_commit(pk)
+        total += len(ids)
+        if len(ids) < batch_size:
+            return total
+
+
+def approval_requests_mark_for_reminder() -> list[int]:
+    """The hourly reminder scan: pending requests expiring within a day whose approver has
+    not been reminded yet. Marks them (one UPDATE) and enqueues one reminder each.
+
+    Each request is reminded once. Requests created in the last 12 hours are skipped (a
+    one-day decision window would otherwise remind right after the new-request email).
+    """
+    from . import tasks
+
+    with transaction.atomic():
+        now = timezone.now()
+        ids = list(
+            ApprovalRequest.objects.filter(
+                state=State.PENDING,
+                reminded_at__isnull=True,
+                expires_at__gt=now,
+                expires_at__lte=now + REMINDER_LEAD,
+                created_at__lte=now - REMINDER_MIN_AGE,
+            )
+            .select_for_update(skip_locked=True)
+            .values_list("id", flat=True)
+        )
+        if ids:
+            ApprovalRequest.objects.filter(pk__in=ids).update(reminded_at=now)
+            for pk in ids:
+                tasks.send_reminder_email.delay_on_commit(pk)
+    return ids

@@ -6,4 +6,9 @@ app_name = "approvals"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("new/", views.create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/decide/", views.decide, name="decide"),
+    path("<int:pk>/resubmit/", views.resubmit, name="resubmit"),
+    path("email/<str:token>/", views.email_decision, name="email_decision"),
 ]

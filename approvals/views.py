@@ -1,8 +1,220 @@
-from django.shortcuts import render
+"""Approval pages under My Jobs > Approvals, and the one-click email decision page."""
+
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from accounts.decorators import client_required
+from accounts.models import User
+
+from . import selectors, services
+from .forms import ApprovalRequestForm, DecisionForm
+from .models import State
+from .tokens import check_decision_token
+
+PAGE_SIZE = 20
+
+
+def _not_available(user, *, creating: bool = False) -> str:
+    """Why this member cannot use approvals (or create requests), in plain words; "" if they can."""
+    membership = user.membership
+    if not membership.company.approvals_enabled:
+        return (
+            f"Approvals are not enabled for {membership.company.name}. "
+            "Offers are sent without approval; ask your company admin if that should change."
+        )
+    if creating and not membership.is_hiring_manager:
+        return "Only hiring managers can create approval requests. Ask your company admin for the role."
+    if not (membership.is_hiring_manager or membership.is_approver):
+        return (
+            "You are neither a hiring manager nor an approver at "
+            f"{membership.company.name}, so you have no approval requests. "
+            "Ask your company admin for a role."
+        )
+    return ""
+
+
+def _render_not_available(request, reason):
+    return render(
+        request, "approvals/not_available.html",
+        {"reason": reason, "nav_key": "approvals"}, status=403,
+    )
 
 
 @client_required
 def dashboard(request):
-    return render(request, "placeholder.html", {"title": "Approvals", "nav_key": "approvals"})
+    """Tabs by state with counts, search by freelancer or title, newest first, paginated."""
+    reason = _not_available(request.user)
+    if reason:
+        return _render_not_available(request, reason)
+    tab = request.GET.get("tab", "pending")
+    if tab not in selectors.TAB_STATES:
+        tab = "pending"
+    search = request.GET.get("q", "").strip()[:100]
+    counts = selectors.approval_request_tab_counts(user=request.user, search=search)
+    rows = selectors.approval_requests_for_dashboard(user=request.user, tab=tab, search=search)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    base = reverse("approvals:dashboard")
+    tabs = [
+        {
+            "key": key, "label": label, "count": counts[key],
+            "url": f"{base}?{urlencode({'tab': key, **({'q': search} if search else {})})}",
+        }
+        for key, label, _ in selectors.TABS
+    ]
+    membership = request.user.membership
+    return render(request, "approvals/dashboard.html", {
+        "page": page, "tab": tab, "tabs": tabs, "search": search, "nav_key": "approvals",
+        "can_create": membership.is_hiring_manager,
+    })
+
+
+def _safe_next(request, url: str) -> str:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
+def _with_query(url: str, **params) -> str:
+    parts = urlsplit(url)
+    query = f"{parts.query}&{urlencode(params)}" if parts.query else urlencode(params)
+    return urlunsplit(parts._replace(query=query))
+
+
+def _request_form(request, *, resubmission_of=None):
+    reason = _not_available(request.user, creating=True)
+    if reason:
+        return _render_not_available(request, reason)
+    if request.method == "POST":
+        form = ApprovalRequestForm(request.POST, user=request.user)
+    elif resubmission_of is not None:
+        form = ApprovalRequestForm(
+            user=request.user, initial=ApprovalRequestForm.initial_from_request(resubmission_of)
+        )
+    else:
+        form = ApprovalRequestForm(
+            user=request.user, initial=ApprovalRequestForm.initial_from_query(request.GET)
+        )
+    no_approver = not form.fields["approver"].queryset.exists()
+    if request.method == "POST" and form.is_valid():
+        try:
+            approval_request = services.approval_request_create(
+                requester=request.user, resubmission_of=resubmission_of, **form.service_kwargs()
+            )
+        except services.ApprovalError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Approval requested from {approval_request.approver}. We emailed them the details.",
+            )
+            next_url = _safe_next(request, form.cleaned_data.get("next", ""))
+            if next_url:
+                return redirect(_with_query(next_url, approval_request=approval_request.pk))
+            return redirect("approvals:detail", approval_request.pk)
+    return render(request, "approvals/request_form.html", {
+        "form": form, "resubmission_of": resubmission_of, "no_approver": no_approver,
+        "nav_key": "approvals",
+    })
+
+
+@client_required
+def create(request):
+    """The Create Request form; GET parameters named like the fields prefill it."""
+    return _request_form(request)
+
+
+@client_required
+def resubmit(request, pk):
+    """A new request prefilled from the user's own declined or expired one, linked to it."""
+    old = selectors.approval_request_to_resubmit(user=request.user, approval_request_id=pk)
+    return _request_form(request, resubmission_of=old)
+
+
+@client_required
+def detail(request, pk):
+    approval_request = selectors.approval_request_for_user(user=request.user, approval_request_id=pk)
+    is_approver = approval_request.approver_id == request.user.pk
+    can_decide = (
+        is_approver
+        and approval_request.state == State.PENDING
+        and not approval_request.is_past_expiry
+        and request.user.membership.is_approver
+    )
+    can_resubmit = approval_request.requester_id == request.user.pk and approval_request.state in (
+        State.DECLINED, State.EXPIRED
+    )
+    return render(request, "approvals/detail.html", {
+        "approval_request": approval_request,
+        "can_decide": can_decide,
+        "can_resubmit": can_resubmit,
+        "decision_form": DecisionForm() if can_decide else None,
+        "nav_key": "approvals",
+    })
+
+
+@require_POST
+@client_required
+def decide(request, pk):
+    """Approve or decline from the request page (the approver only)."""
+    approval_request = selectors.approval_request_for_user(user=request.user, approval_request_id=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose Approve or Decline; a comment is at most 2000 characters.")
+        return redirect("approvals:detail", approval_request.pk)
+    try:
+        decided = services.approval_request_decide(
+            approval_request_id=approval_request.pk, actor=request.user,
+            decision=form.cleaned_data["decision"], comment=form.cleaned_data["comment"],
+        )
+    except services.ApprovalError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"Request {decided.get_state_display().lower()}. {decided.requester} has been told."
+        )
+    return redirect("approvals:detail", approval_request.pk)
+
+
+def email_decision(request, token):
+    """The one-click link from the approver's email.
+
+    GET checks the token and shows the request with a confirm button, changing nothing
+    (mail scanners open links). POST acts as the approver named in the token, signed in or
+    not. If someone else is signed in, it refuses. A tampered link says so and shows no
+    request; a used or expired one shows the request's current state.
+    """
+    check = check_decision_token(token)
+    context = {"check": check, "approval_request": check.approval_request, "token": token}
+    if check.status == "invalid":
+        return render(request, "approvals/email_decision.html", context, status=400)
+    if request.user.is_authenticated and request.user.pk != check.approver_id:
+        context["wrong_user"] = True
+        return render(request, "approvals/email_decision.html", context, status=403)
+    if not check.ok or request.method != "POST":
+        context["form"] = DecisionForm(initial={"decision": check.action})
+        return render(request, "approvals/email_decision.html", context)
+    form = DecisionForm(request.POST)
+    comment = form.data.get("comment", "")[:2000]
+    approver = request.user if request.user.is_authenticated else User.objects.get(pk=check.approver_id)
+    try:
+        decided = services.approval_request_decide(
+            approval_request_id=check.approval_request.pk, actor=approver,
+            decision=check.action, comment=comment,
+        )
+    except services.ApprovalError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Done: you {decided.get_state_display().lower()} “{decided.title}”. "
+            f"{decided.requester} has been told.",
+        )
+    return redirect("approvals:email_decision", token)

@@ -42,3 +42,41 @@ def approved_request(**kwargs) -> ApprovalRequest:
     approval_request.approve(valid_until=timezone.now() + datetime.timedelta(days=validity))
     approval_request.save()
     return approval_request
+
+
+def pending_request(*, company=None, requester=None, approver=None, **kwargs) -> ApprovalRequest:
+    """A pending request between a hiring manager and an approver of the same company, with
+    its "create" log row, as approval_request_create leaves it (without the email)."""
+    from approvals.models import ApprovalTransition
+
+    from .accounts import approver as make_approver
+    from .accounts import freelancer as make_freelancer
+    from .accounts import hiring_manager
+
+    company = company or (requester.membership.company if requester else CompanyFactory())
+    requester = requester or hiring_manager(company)
+    approver = approver or make_approver(company)
+    kwargs.setdefault("freelancer", make_freelancer())
+    approval_request = ApprovalRequestFactory(
+        company=company, requester=requester, approver=approver, **kwargs
+    )
+    ApprovalTransition.objects.create(
+        request=approval_request, actor=requester, name="create", target_state="pending"
+    )
+    return approval_request
+
+
+__all__ += ["pending_request"]
+
+
+def move_past_expiry(approval_request, **delta) -> ApprovalRequest:
+    """Move a request's expires_at into the past, as if time had passed (default: 1 minute)."""
+    delta = delta or {"minutes": 1}
+    ApprovalRequest.objects.filter(pk=approval_request.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(**delta)
+    )
+    approval_request.refresh_from_db()
+    return approval_request
+
+
+__all__ += ["move_past_expiry"]

@@ -1,0 +1,166 @@
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+
+from accounts.models import CURRENCY_CHOICES
+from offers.models import ContractType, OfferType
+
+from . import selectors
+
+# GET parameters that may prefill the form (the offers page links here with them).
+PREFILL_FIELDS = (
+    "title", "job", "freelancer", "freelancer_name", "freelancer_email", "offer_type",
+    "contract_type", "amount", "currency", "weekly_hour_limit", "start_date", "justification",
+    "approver",
+)
+
+
+class FreelancerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        profile = obj.freelancer_profile
+        return f"{obj.full_name or obj.email} – {profile.title}"
+
+
+class ApprovalRequestForm(forms.Form):
+    """What the hiring manager asks to offer. Validates input only; the service creates.
+
+    A marketplace freelancer is required for direct and payroll offers; a BYO offer names
+    the freelancer by name and email instead. Job posts are the company's own only, and the
+    approver is one of the company's approvers other than the requester (preselected when
+    there is only one).
+    """
+
+    title = forms.CharField(
+        max_length=200, required=False,
+        help_text="What the freelancer will do. Leave empty to use the job post's title.",
+    )
+    job = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="— No job post —", label="Job post"
+    )
+    offer_type = forms.ChoiceField(choices=OfferType.choices, initial=OfferType.DIRECT)
+    freelancer = FreelancerChoiceField(
+        queryset=None, required=False, empty_label="— Choose a freelancer —",
+        help_text="A freelancer on the marketplace (direct and payroll offers).",
+    )
+    freelancer_name = forms.CharField(
+        max_length=150, required=False, label="Freelancer's name (BYO)",
+    )
+    freelancer_email = forms.EmailField(required=False, label="Freelancer's email (BYO)")
+    contract_type = forms.ChoiceField(choices=ContractType.choices, initial=ContractType.HOURLY)
+    amount = forms.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0.01"),
+        help_text="Hourly rate or fixed price.",
+    )
+    currency = forms.ChoiceField(choices=CURRENCY_CHOICES, initial="USD")
+    weekly_hour_limit = forms.IntegerField(
+        min_value=1, max_value=168, required=False, help_text="Required for hourly contracts."
+    )
+    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    justification = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False,
+        help_text="Why this hire, at these terms. The approver reads this.",
+    )
+    approver = forms.ModelChoiceField(queryset=None, empty_label="— Choose an approver —")
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["job"].queryset = selectors.company_jobs(user=user)
+        self.fields["freelancer"].queryset = selectors.marketplace_freelancers()
+        approvers = selectors.company_approvers(user=user)
+        self.fields["approver"].queryset = approvers
+        if not self.is_bound and "approver" not in self.initial:
+            only = list(approvers[:2])
+            if len(only) == 1:
+                self.initial["approver"] = only[0].pk
+
+    @classmethod
+    def initial_from_query(cls, query) -> dict:
+        """Prefill from GET parameters named like the fields (invalid values are ignored
+        by the widgets, and checked again on submit)."""
+        initial = {name: query.get(name) for name in PREFILL_FIELDS if query.get(name)}
+        if query.get("next"):
+            initial["next"] = query.get("next")
+        return initial
+
+    @classmethod
+    def initial_from_request(cls, approval_request) -> dict:
+        """A resubmission copies the old request's terms (start date moved up if past)."""
+        start_date = max(approval_request.start_date, timezone.localdate())
+        return {
+            "title": approval_request.title,
+            "job": approval_request.job_id,
+            "offer_type": approval_request.offer_type,
+            "freelancer": approval_request.freelancer_id,
+            "freelancer_name": approval_request.freelancer_name,
+            "freelancer_email": approval_request.freelancer_email,
+            "contract_type": approval_request.contract_type,
+            "amount": approval_request.amount,
+            "currency": approval_request.currency,
+            "weekly_hour_limit": approval_request.weekly_hour_limit,
+            "start_date": start_date.isoformat(),
+            "justification": approval_request.justification,
+            "approver": approval_request.approver_id,
+        }
+
+    def clean_title(self):
+        return self.cleaned_data["title"].strip()
+
+    def clean_start_date(self):
+        start_date = self.cleaned_data["start_date"]
+        if start_date < timezone.localdate():
+            raise forms.ValidationError("The start date cannot be in the past.")
+        if start_date > timezone.localdate() + datetime.timedelta(days=365):
+            raise forms.ValidationError("The start date must be within a year.")
+        return start_date
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("title") and data.get("job") is None and "title" not in self.errors:
+            self.add_error("title", "Give the offer a title or choose a job post.")
+        if data.get("offer_type") == OfferType.BYO:
+            if not data.get("freelancer_name", "").strip():
+                self.add_error("freelancer_name", "Enter the name of the freelancer you bring.")
+            if not data.get("freelancer_email") and "freelancer_email" not in self.errors:
+                self.add_error("freelancer_email", "Enter the email of the freelancer you bring.")
+            data["freelancer"] = None
+        elif data.get("offer_type"):
+            if data.get("freelancer") is None and "freelancer" not in self.errors:
+                self.add_error("freelancer", "Choose the freelancer from the marketplace.")
+            data["freelancer_name"] = ""
+            data["freelancer_email"] = ""
+        if data.get("contract_type") == ContractType.HOURLY:
+            if not data.get("weekly_hour_limit") and "weekly_hour_limit" not in self.errors:
+                self.add_error("weekly_hour_limit", "Set a weekly hour limit for an hourly contract.")
+        else:
+            data["weekly_hour_limit"] = None
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "job": data["job"],
+            "offer_type": data["offer_type"],
+            "freelancer": data["freelancer"],
+            "freelancer_name": data["freelancer_name"].strip(),
+            "freelancer_email": data["freelancer_email"].lower(),
+            "contract_type": data["contract_type"],
+            "amount": data["amount"],
+            "currency": data["currency"],
+            "weekly_hour_limit": data["weekly_hour_limit"],
+            "start_date": data["start_date"],
+            "justification": data["justification"].strip(),
+            "approver": data["approver"],
+        }
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000,
+        help_text="Optional. The hiring manager sees it.",
+    )

@@ -1,0 +1,139 @@
+"""Reads for approval pages, each scoped to the signed-in user's company and role.
+
+Visibility: a member sees the requests they created and the requests assigned to them as
+approver, in their own company only. A person holding both roles sees both. Anything else
+(another member's request, another company's) answers 404.
+"""
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from offers.models import Job, Offer
+
+from .models import ApprovalRequest, ApprovalTransition, State
+
+# Dashboard tabs, in order: key, label, state.
+TABS = [
+    ("pending", "Pending", State.PENDING),
+    ("approved", "Approved", State.APPROVED),
+    ("declined", "Declined", State.DECLINED),
+    ("expired", "Expired", State.EXPIRED),
+    ("used", "Used", State.CONSUMED),
+]
+TAB_STATES = {key: state for key, _, state in TABS}
+
+
+def _visible_to(user) -> QuerySet:
+    membership = user.membership_or_none
+    if membership is None:
+        return ApprovalRequest.objects.none()
+    return ApprovalRequest.objects.filter(company_id=membership.company_id).filter(
+        Q(requester_id=user.pk) | Q(approver_id=user.pk)
+    )
+
+
+def _search(queryset: QuerySet, search: str) -> QuerySet:
+    if not search:
+        return queryset
+    return queryset.filter(
+        Q(title__icontains=search)
+        | Q(freelancer__full_name__icontains=search)
+        | Q(freelancer__email__icontains=search)
+        | Q(freelancer_name__icontains=search)
+        | Q(freelancer_email__icontains=search)
+    )
+
+
+def approval_request_tab_counts(*, user, search: str = "") -> dict[str, int]:
+    """How many requests the user sees in each tab, in one query.
+
+    Counts follow the search, so a search shows which tabs hold matches.
+    """
+    aggregates = {
+        key: Count("id", filter=Q(state=state)) for key, _, state in TABS
+    }
+    return _search(_visible_to(user), search).aggregate(**aggregates)
+
+
+def approval_requests_for_dashboard(*, user, tab: str = "pending", search: str = "") -> QuerySet:
+    """The user's requests in one tab, newest first; requests awaiting this user's decision
+    come before everything else (for a person with both roles, in the Pending tab)."""
+    state = TAB_STATES.get(tab, State.PENDING)
+    return (
+        _search(_visible_to(user), search)
+        .filter(state=state)
+        .select_related("requester", "approver", "freelancer", "job")
+        .annotate(
+            awaiting_me=Case(
+                When(approver_id=user.pk, state=State.PENDING, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("awaiting_me", "-created_at", "-id")
+    )
+
+
+def approval_request_for_user(*, user, approval_request_id: int) -> ApprovalRequest:
+    """One request the user may see (requester or approver, same company), with everything
+    its page shows: people, job, timeline and the offers using it. Otherwise 404."""
+    return get_object_or_404(
+        _visible_to(user)
+        .select_related(
+            "company", "requester", "approver", "freelancer", "job", "resubmission_of"
+        )
+        .prefetch_related(
+            Prefetch(
+                "transitions",
+                queryset=ApprovalTransition.objects.select_related("actor").order_by(
+                    "created_at", "id"
+                ),
+            ),
+            Prefetch(
+                "offers",
+                queryset=Offer.objects.select_related("freelancer").order_by("-sent_at", "-id"),
+            ),
+            Prefetch(
+                "resubmissions", queryset=ApprovalRequest.objects.order_by("-created_at", "-id")
+            ),
+        ),
+        pk=approval_request_id,
+    )
+
+
+def approval_request_to_resubmit(*, user, approval_request_id: int) -> ApprovalRequest:
+    """The user's own declined or expired request, to copy into a new one; otherwise 404."""
+    approval_request = approval_request_for_user(user=user, approval_request_id=approval_request_id)
+    if approval_request.requester_id != user.pk or approval_request.state not in (
+        State.DECLINED, State.EXPIRED
+    ):
+        raise Http404("Only your own declined or expired requests can be resubmitted.")
+    return approval_request
+
+
+def company_approvers(*, user) -> QuerySet:
+    """Approvers of the user's company who can decide the user's requests (never the user)."""
+    membership = user.membership_or_none
+    if membership is None:
+        return User.objects.none()
+    return User.objects.filter(
+        membership__company_id=membership.company_id, membership__is_approver=True, is_active=True
+    ).exclude(pk=user.pk).order_by("full_name", "email")
+
+
+def company_jobs(*, user) -> QuerySet:
+    membership = user.membership_or_none
+    if membership is None:
+        return Job.objects.none()
+    return Job.objects.filter(company_id=membership.company_id).order_by("-created_at", "-id")
+
+
+def marketplace_freelancers() -> QuerySet:
+    """Active freelancers on the marketplace, for the freelancer choice."""
+    return (
+        User.objects.filter(freelancer_profile__isnull=False, is_active=True)
+        .select_related("freelancer_profile")
+        .order_by("full_name", "email")
+    )

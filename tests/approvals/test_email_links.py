@@ -1,0 +1,182 @@
+"""One-click decision links: GET shows and changes nothing, POST acts; bad links are clear."""
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+
+from approvals import services
+from approvals.models import ApprovalTransition, State
+from approvals.tokens import SALT, make_decision_token
+from tests.factories import approver, move_past_expiry
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(approval_request, action="approve"):
+    token = make_decision_token(approval_request=approval_request, action=action)
+    return reverse("approvals:email_decision", args=[token])
+
+
+def _log_count(approval_request):
+    return ApprovalTransition.objects.filter(request=approval_request).count()
+
+
+def test_link_get_shows_the_request_and_a_confirm_button_without_changing_it(client, make_request):
+    approval_request = make_request(title="Senior Django developer")
+    response = client.get(_url(approval_request))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Senior Django developer" in page and "Ada Lovelace" in page
+    assert "Confirm: Approve" in page
+    approval_request.refresh_from_db()
+    assert approval_request.state == State.PENDING
+    assert _log_count(approval_request) == 1
+
+
+def test_link_head_and_repeated_gets_change_nothing(client, make_request):
+    approval_request = make_request()
+    url = _url(approval_request, "decline")
+    for _ in range(3):
+        client.get(url)
+    client.head(url)
+    approval_request.refresh_from_db()
+    assert approval_request.state == State.PENDING
+
+
+def test_link_post_approves_without_signing_in(
+    client, team, make_request, mailoutbox, django_capture_on_commit_callbacks
+):
+    approval_request = make_request(title="Data engineer")
+    url = _url(approval_request)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"comment": "Looks right."}, follow=True)
+    approval_request.refresh_from_db()
+    assert approval_request.state == State.APPROVED
+    assert approval_request.decision_comment == "Looks right."
+    log = approval_request.transitions.last()
+    assert (log.actor, log.name) == (team.approver, "approve")
+    page = response.content.decode()
+    assert "Done: you approved “Data engineer”." in page
+    assert "it is now <strong>approved</strong>" in page
+    assert [m.to for m in mailoutbox] == [["maria@acme.test"]]
+
+
+def test_decline_link_declines(client, make_request):
+    approval_request = make_request()
+    client.post(_url(approval_request, "decline"))
+    approval_request.refresh_from_db()
+    assert approval_request.state == State.DECLINED
+
+
+def test_link_works_when_the_approver_is_signed_in(client, team, make_request):
+    approval_request = make_request()
+    client.force_login(team.approver)
+    assert "Confirm: Approve" in client.get(_url(approval_request)).content.decode()
+    client.post(_url(approval_request))
+    approval_request.refresh_from_db()
+    assert approval_request.state == State.APPROVED
+
+
+@pytest.mark.parametrize("who", ["manager", "member", "outsider"])
+def test_link_refuses_when_someone_else_is_signed_in(client, team, make_request, who):
+    approval_request = make_request()
+    client.force_login(getattr(team, who))
+    url = _url(approval_request)
+    response = client.get(url)
+    assert response.status_code == 403
+    assert "This link is for someone else" in response.content.decode()
+    response = client.post(url)
+    assert response.status_code == 403
+    approval_request.refresh_from_db()
+    assert approval_request.state == State.PENDING
+
+
+def test_used_link_shows_the_current_state(client, make_request):
+    approval_request = make_request()
+    url = _url(approval_request)
+    client.post(_url(approval_request, "decline"))
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code in (200, 302)
+        page = client.get(url).content.decode()
+        assert "it is now <strong>declined</strong>" in page
+        assert "Confirm" not in page
+    approval_request.refresh_from_db()
+    assert approval_request.state == State.DECLINED
+    assert _log_count(approval_request) == 2
+
+
+def test_expired_link_shows_a_clear_page_and_changes_nothing(client, make_request):
+    approval_request = make_request()
+    url = _url(approval_request)
+    move_past_expiry(approval_request)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "This link has expired" in response.content.decode()
+    client.post(url)
+    approval_request.refresh_from_db()
+    assert approval_request.state == State.PENDING
+
+
+def test_link_signed_with_an_older_expiry_stops_working_when_its_time_passes(client, make_request):
+    approval_request = make_request()
+    move_past_expiry(approval_request)
+    url = _url(approval_request)  # token carries a past expiry
+    approval_request.expires_at = approval_request.expires_at.replace(year=2100)
+    approval_request.save(update_fields=["expires_at"])
+    assert "This link has expired" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("mangle", [
+    lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),
+    lambda t: "x" + t,
+    lambda t: "not-a-token",
+    lambda t: t.split(":")[0],
+])
+def test_tampered_link_shows_a_clear_page_and_no_request(client, make_request, mangle):
+    approval_request = make_request(title="Secret project")
+    token = make_decision_token(approval_request=approval_request, action="approve")
+    url = reverse("approvals:email_decision", args=[mangle(token)])
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "This link is not valid" in page and "Secret project" not in page
+    approval_request.refresh_from_db()
+    assert approval_request.state == State.PENDING
+
+
+def test_token_for_another_approver_or_action_is_invalid(client, team, make_request):
+    approval_request = make_request()
+    other = approver(team.company)
+    forged = signing.dumps({"r": approval_request.pk, "u": other.pk, "a": "approve", "e": 9999999999},
+                           salt=SALT)
+    assert client.get(reverse("approvals:email_decision", args=[forged])).status_code == 400
+    wrong_action = signing.dumps(
+        {"r": approval_request.pk, "u": team.approver.pk, "a": "delete", "e": 9999999999}, salt=SALT
+    )
+    assert client.post(reverse("approvals:email_decision", args=[wrong_action])).status_code == 400
+    other_salt = signing.dumps(
+        {"r": approval_request.pk, "u": team.approver.pk, "a": "approve", "e": 9999999999}
+    )
+    assert client.post(reverse("approvals:email_decision", args=[other_salt])).status_code == 400
+    approval_request.refresh_from_db()
+    assert approval_request.state == State.PENDING
+
+
+def test_link_after_the_approver_lost_the_role_is_refused_clearly(client, team, make_request):
+    approval_request = make_request()
+    team.approver.membership.is_approver = False
+    team.approver.membership.save()
+    response = client.post(_url(approval_request), follow=True)
+    assert "You no longer hold the approver role" in response.content.decode()
+    approval_request.refresh_from_db()
+    assert approval_request.state == State.PENDING
+
+
+def test_link_for_a_request_decided_from_the_page_shows_its_state(client, team, make_request):
+    approval_request = make_request()
+    url = _url(approval_request, "decline")
+    services.approval_request_approve(approval_request_id=approval_request.pk, actor=team.approver)
+    page = client.get(url).content.decode()
+    assert "it is now <strong>approved</strong>" in page

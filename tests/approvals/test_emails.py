@@ -1,0 +1,192 @@
+"""Each approval email: recipients, content, links; sent after commit and only once."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import SentEmail
+from approvals import services, tasks
+from tests.factories import move_past_expiry
+
+pytestmark = pytest.mark.django_db
+
+
+def _links(message):
+    return re.findall(r"http://testserver/\S+/", message.body)
+
+
+def test_new_request_email_goes_to_the_approver_with_details_and_one_click_links(
+    team, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        approval_request = services.approval_request_create(
+            requester=team.manager, approver=team.approver, title="Senior Django developer",
+            amount="95.00", currency="EUR", start_date=timezone.localdate(),
+            freelancer=team.freelancer, weekly_hour_limit=25, justification="Billing backlog",
+        )
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["alan@acme.test"]
+    assert message.subject == "Approval needed: Senior Django developer for Ada Lovelace"
+    for text in ("Maria Manager asks you to approve", "95.00 EUR per hour", "up to 25 hours a week",
+                 "Billing backlog", "Approve: http://testserver/approvals/email/",
+                 "Decline: http://testserver/approvals/email/",
+                 f"http://testserver/approvals/{approval_request.pk}/"):
+        assert text in message.body, text
+    html = message.alternatives[0][0]
+    assert ">Approve</a>" in html and ">Decline</a>" in html
+    approve_url, decline_url = _links(message)[:2]
+    assert approve_url != decline_url
+    assert approve_url in html.replace("&amp;", "&")
+
+
+def test_decision_email_goes_to_the_requester_with_the_comment(
+    team, make_request, mailoutbox, django_capture_on_commit_callbacks
+):
+    approval_request = make_request(title="Data engineer")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approval_request_decline(
+            approval_request_id=approval_request.pk, actor=team.approver, comment="Over budget."
+        )
+    [message] = mailoutbox
+    assert message.to == ["maria@acme.test"]
+    assert message.subject == "Declined: Data engineer for Ada Lovelace"
+    assert "Alan Approver declined your request" in message.body
+    assert "Comment: Over budget." in message.body
+    assert f"http://testserver/approvals/{approval_request.pk}/" in message.body
+    assert "Over budget." in message.alternatives[0][0]
+
+
+def test_approval_email_says_until_when_it_can_be_used(
+    team, make_request, mailoutbox, django_capture_on_commit_callbacks
+):
+    approval_request = make_request(title="Data engineer")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approval_request_approve(approval_request_id=approval_request.pk, actor=team.approver)
+    [message] = mailoutbox
+    assert message.subject.startswith("Approved: Data engineer")
+    assert "You can send the offer until" in message.body
+
+
+def test_expiry_email_goes_to_the_requester_once(
+    team, make_request, mailoutbox, django_capture_on_commit_callbacks
+):
+    approval_request = move_past_expiry(make_request(title="Data engineer"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approval_requests_expire_stale()
+    [message] = mailoutbox
+    assert message.to == ["maria@acme.test"]
+    assert message.subject == "Expired: Data engineer for Ada Lovelace"
+    assert "Alan Approver did not decide it in time" in message.body
+    assert f"http://testserver/approvals/{approval_request.pk}/resubmit/" in message.body
+    tasks.send_expiry_email.delay(approval_request.pk)  # redelivered
+    assert len(mailoutbox) == 1
+
+
+def test_reminder_goes_to_the_approver_a_day_before_expiry_once(
+    team, make_request, mailoutbox, django_capture_on_commit_callbacks
+):
+    approval_request = make_request(title="Data engineer")
+    from approvals.models import ApprovalRequest
+
+    ApprovalRequest.objects.filter(pk=approval_request.pk).update(
+        expires_at=timezone.now() + datetime.timedelta(hours=20),
+        created_at=timezone.now() - datetime.timedelta(days=13),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.remind_approvers_before_expiry.delay().get() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.remind_approvers_before_expiry.delay().get() == 0
+    [message] = mailoutbox
+    assert message.to == ["alan@acme.test"]
+    assert message.subject == "Reminder: decide “Data engineer” before it expires"
+    assert "Approve: http://testserver/approvals/email/" in message.body
+
+
+def test_no_reminder_for_requests_far_from_expiry_or_decided(team, make_request, mailoutbox,
+                                                             django_capture_on_commit_callbacks):
+    from approvals.models import ApprovalRequest
+
+    make_request()  # 14 days left
+    decided = make_request()
+    ApprovalRequest.objects.filter(pk=decided.pk).update(
+        expires_at=timezone.now() + datetime.timedelta(hours=20),
+        created_at=timezone.now() - datetime.timedelta(days=13),
+    )
+    services.approval_request_decline(approval_request_id=decided.pk, actor=team.approver)
+    fresh = make_request()  # a one-day window, created just now
+    ApprovalRequest.objects.filter(pk=fresh.pk).update(
+        expires_at=timezone.now() + datetime.timedelta(hours=23)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.approval_requests_mark_for_reminder() == []
+    assert mailoutbox == []
+
+
+def test_email_task_sends_once_even_when_run_twice(team, make_request, mailoutbox):
+    approval_request = make_request()
+    tasks.send_new_request_email.delay(approval_request.pk)
+    tasks.send_new_request_email.delay(approval_request.pk)
+    assert len(mailoutbox) == 1
+    assert SentEmail.objects.filter(key=f"approval-new:{approval_request.pk}").count() == 1
+
+
+def test_new_request_email_is_not_sent_once_the_request_is_decided(team, make_request, mailoutbox):
+    approval_request = make_request()
+    services.approval_request_decline(approval_request_id=approval_request.pk, actor=team.approver)
+    assert tasks.send_new_request_email.delay(approval_request.pk).get() is False
+    assert mailoutbox == []
+
+
+def test_provider_failure_is_retried_and_then_sent_once(team, make_request, mailoutbox):
+    """A provider error makes the task retry; the SentEmail row is marked sent only when the
+    provider accepts, so the retry sends it and a later redelivery does not."""
+    from unittest import mock
+
+    from anymail.exceptions import AnymailAPIError
+    from django.core.mail import EmailMultiAlternatives
+
+    approval_request = make_request()
+    real_send = EmailMultiAlternatives.send
+    calls = []
+
+    def flaky_send(self, *args, **kwargs):
+        calls.append(self.subject)
+        if len(calls) == 1:
+            raise AnymailAPIError("provider down")
+        return real_send(self, *args, **kwargs)
+
+    with mock.patch.object(EmailMultiAlternatives, "send", flaky_send):
+        # Eagerly, Celery runs the retry at once: the first send fails, the retry sends.
+        result = tasks.send_new_request_email.apply(args=[approval_request.pk], throw=False)
+    assert result.state == "SUCCESS"
+    assert len(calls) == 2 and len(mailoutbox) == 1
+    tasks.send_new_request_email.delay(approval_request.pk)  # a redelivery
+    assert len(mailoutbox) == 1
+
+
+def test_one_click_links_in_the_email_open_the_confirm_pages(
+    client, team, make_request, mailoutbox
+):
+    approval_request = make_request()
+    tasks.send_new_request_email.delay(approval_request.pk)
+    approve_url, decline_url, detail_url = _links(mailoutbox[0])
+    assert "Confirm: Approve" in client.get(approve_url).content.decode()
+    assert "Confirm: Decline" in client.get(decline_url).content.decode()
+    assert detail_url == f"http://testserver/approvals/{approval_request.pk}/"
+    approval_request.refresh_from_db()
+    assert approval_request.state == "pending"
+
+
+def test_new_request_email_for_a_resubmission_says_so(team, make_request, mailoutbox):
+    old = make_request()
+    services.approval_request_decline(approval_request_id=old.pk, actor=team.approver)
+    new = services.approval_request_create(
+        requester=team.manager, approver=team.approver, title="Again", amount="5",
+        start_date=timezone.localdate(), freelancer=team.freelancer, weekly_hour_limit=5,
+        resubmission_of=old,
+    )
+    tasks.send_new_request_email.delay(new.pk)
+    assert f"This resubmits request #{old.pk}, which was declined." in mailoutbox[0].body
