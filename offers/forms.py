@@ -74,7 +74,7 @@ class OfferTermsForm(forms.Form):
     is today or later (UTC).
     """
 
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, error_messages={"required": "Give the offer a title."})
     contract_type = forms.ChoiceField(choices=ContractType.choices, initial=ContractType.HOURLY)
     amount = forms.DecimalField(
         max_digits=12, decimal_places=2, help_text="Hourly rate or fixed price.",
@@ -98,12 +98,6 @@ class OfferTermsForm(forms.Form):
         required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
         help_text="A note for the freelancer.",
     )
-
-    def clean_title(self):
-        title = self.cleaned_data["title"].strip()
-        if not title:
-            raise forms.ValidationError("Give the offer a title.")
-        return title
 
     def clean_start_date(self):
         start_date = self.cleaned_data["start_date"]
