@@ -17,6 +17,7 @@ def jobs_for_company(*, user, search: str = ""):
         Job.objects.filter(company_id=user.membership.company_id)
         .select_related("posted_by")
         .annotate(invite_count=Count("invites", distinct=True))
+        .order_by("-created_at", "-id")  # Meta.ordering does not apply to an aggregated query
     )
     if search:
         jobs = jobs.filter(Q(title__icontains=search) | Q(skills__icontains=search))
