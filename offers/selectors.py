@@ -101,10 +101,11 @@ def _freelancer_scope(user) -> Q:
 
 def offers_for_freelancer(*, user, tab: str = "all", search: str = ""):
     """The offers addressed to the signed-in freelancer, newest first, and the tab counts."""
-    offers = _search_offers(
-        Offer.objects.select_related("company", "job", "created_by").filter(_freelancer_scope(user)),
-        search,
-    )
+    offers = Offer.objects.select_related("company", "job", "created_by").filter(_freelancer_scope(user))
+    if search:
+        offers = offers.filter(
+            Q(title__icontains=search) | Q(job__title__icontains=search) | Q(company__name__icontains=search)
+        )
     return _in_tab(offers, tab), _state_counts(offers)
 
 

@@ -198,7 +198,7 @@ def offer_create(request):
     approvals_enabled = membership.company.approvals_enabled
     differences, pending_request = [], None
     if request.method == "POST":
-        action = request.POST.get("action", "send")
+        action = request.POST.get("action", "send") if approvals_enabled else "send"
         if approvals_enabled and (
             action == "request_approval" or request.POST.get("approval_request") == REQUEST_APPROVAL
         ):

@@ -105,3 +105,10 @@ def test_job_pages_are_for_client_members_only(client, talent):
     assert client.get(reverse("offers:job_create")).status_code == 404
     other_manager = hiring_manager()
     assert other_manager.membership.company_id is not None
+
+
+def test_job_list_is_newest_first(client, company, manager):
+    first = JobFactory(company=company, posted_by=manager, title="First")
+    second = JobFactory(company=company, posted_by=manager, title="Second")
+    client.force_login(manager)
+    assert list(client.get(reverse("offers:job_list")).context["page"].object_list) == [second, first]

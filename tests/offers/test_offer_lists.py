@@ -121,3 +121,18 @@ def test_unknown_tab_falls_back_to_the_default(client, open_manager):
     client.force_login(open_manager)
     response = client.get(reverse("offers:offer_list"), {"tab": "bogus"})
     assert response.context["tab"] == "sent" and Offer.objects.count() == 0
+
+
+def test_freelancer_searches_by_client_or_title(client, talent):
+    from tests.factories import CompanyFactory
+
+    OfferFactory(freelancer=talent, company=CompanyFactory(name="Initech"), title="Printer repair")
+    OfferFactory(freelancer=talent, title="Data work")
+    client.force_login(talent)
+    url = reverse("offers:freelancer_offers")
+
+    def titles(q):
+        return [o.title for o in client.get(url, {"q": q}).context["page"].object_list]
+
+    assert titles("initech") == ["Printer repair"]
+    assert titles("data") == ["Data work"]

@@ -257,3 +257,17 @@ def test_non_manager_member_cannot_send_offers(client, company, boss, talent):
     response = client.post(NEW, offer_post(freelancer=talent))
     assert response.status_code == 302 and response.url == reverse("offers:offer_list")
     assert not Offer.objects.exists()
+
+
+def test_a_manager_without_usable_approvals_is_told_how_to_get_one(client, manager):
+    client.force_login(manager)
+    html = client.get(NEW).content.decode()
+    assert "You have no approved request ready to use." in html
+
+
+def test_approval_actions_posted_by_hand_are_ignored_without_approvals(client, open_manager, talent):
+    client.force_login(open_manager)
+    data = {**offer_post(freelancer=talent), "action": "fill", "approval_request": "new"}
+    response = client.post(NEW, data)
+    assert response.status_code == 302 and response.url.startswith("/offers/")
+    assert Offer.objects.get().approval_request is None
