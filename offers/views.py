@@ -304,8 +304,11 @@ def offer_modify(request, offer_id):
         except services.OfferDifferencesError as exc:
             differences = exc.differences
         except services.OfferError as exc:
-            form.add_error(None, str(exc))
-            messages.error(request, str(exc))
+            offer.refresh_from_db()
+            if offer.state == Offer.State.SENT and offer.created_by_id == request.user.pk:
+                form.add_error(None, str(exc))  # shown on the modify form, which stays open
+            else:
+                messages.error(request, str(exc))  # the form is gone: say it at the top
         else:
             messages.success(request, f"Offer changed: revision {offer.revision} sent to the freelancer.")
             return redirect("offers:offer_detail", offer_id=offer.pk)

@@ -245,3 +245,21 @@ def test_only_the_sender_may_withdraw(offer, company):
     with pytest.raises(OfferError, match="Only the hiring manager who sent this offer"):
         offer_withdraw(offer_id=offer.pk, withdrawn_by=colleague)
     assert _state(offer) == "sent"
+
+
+def test_modify_page_says_nothing_changed_on_the_form(client, offer, manager):
+    client.force_login(manager)
+    response = client.post(reverse("offers:offer_modify", args=[offer.pk]), modify_post(offer))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("Nothing changed: edit the terms, dates or message before saving.") == 1
+    assert '<details class="card" id="modify" open>' in html
+
+
+def test_modifying_a_withdrawn_offer_through_the_page_is_refused(client, offer, manager):
+    offer_withdraw(offer_id=offer.pk, withdrawn_by=manager)
+    client.force_login(manager)
+    response = client.post(reverse("offers:offer_modify", args=[offer.pk]), modify_post(offer, title="New"))
+    assert "This offer was already withdrawn: it can no longer be modified." in response.content.decode()
+    offer.refresh_from_db()
+    assert offer.title != "New" and offer.revision == 1
