@@ -99,3 +99,24 @@ def test_the_constraint_turns_a_second_live_offer_into_a_clear_error_and_saves_n
     approval.refresh_from_db()
     assert approval.state == "approved"  # the consume was rolled back with the insert
     assert list(Offer.objects.all()) == [squatter] and not OfferRevision.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_withdrawals_at_once_release_the_approval_exactly_once():
+    company = CompanyFactory()
+    manager = hiring_manager(company)
+    approval = approved_request(
+        company=company, requester=manager, approver=approver(company), freelancer=freelancer()
+    )
+    offer = send(sent_by=manager, approval_request=approval)
+
+    results = _run_at_once(
+        lambda: offer_withdraw(offer_id=offer.pk, withdrawn_by=manager),
+        lambda: offer_withdraw(offer_id=offer.pk, withdrawn_by=manager),
+    )
+
+    assert sorted(kind for kind, _ in results) == ["error", "ok"]
+    error = next(value for kind, value in results if kind == "error")
+    assert str(error) == "This offer was already withdrawn: it can no longer be withdrawn."
+    assert ApprovalRequest.objects.get(pk=approval.pk).state == "approved"
+    assert ApprovalTransition.objects.filter(request=approval, name="release").count() == 1
