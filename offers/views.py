@@ -77,11 +77,10 @@ def find_work(request):
 
 
 def _tabs(tab_labels, counts, search):
-    query = f"&q={search}" if search else ""
-    return [
-        {"label": label, "url": f"?tab={key}{query}", "key": key, "count": counts[key]}
-        for key, label in tab_labels
-    ]
+    def url(key):
+        return "?" + urlencode({"tab": key, **({"q": search} if search else {})})
+
+    return [{"label": label, "url": url(key), "key": key, "count": counts[key]} for key, label in tab_labels]
 
 
 def _offer_list_page(request, *, selector, tab_labels, default_tab):

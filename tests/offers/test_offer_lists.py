@@ -101,9 +101,9 @@ def test_search_by_freelancer_or_title(client, open_company, open_manager):
     assert titles("lovelace") == ["Engine work"]
     assert titles("kernel") == ["Kernel work"]
     assert titles("bob@outside") == ["Docs"]
-    response = client.get(url, {"q": "nothing like this"})
-    assert "No offers match “nothing like this”." in response.content.decode()
-    assert response.context["tabs"][0]["url"] == "?tab=sent&q=nothing like this"
+    response = client.get(url, {"q": "nothing & like this"})
+    assert "No offers match “nothing &amp; like this”." in response.content.decode()
+    assert response.context["tabs"][0]["url"] == "?tab=sent&q=nothing+%26+like+this"
 
 
 def test_freelancer_list_shows_the_proposals_tabs_and_latest_terms(
