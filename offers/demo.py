@@ -1,10 +1,16 @@
-"""Demo job posts: a few open ones per company."""
+"""Demo job posts (a few open ones per company) and a Globex offer that needs no approval.
 
+Offers backed by Acme approvals are seeded by approvals.demo, which runs after this.
+"""
+
+import datetime
 from decimal import Decimal
+
+from django.utils import timezone
 
 from accounts.models import Company, User
 
-from .models import Job
+from .models import Job, Offer, OfferRevision
 
 JOBS = [
     ("Acme Corp", "manager@acme.test", "Django developer for billing platform",
@@ -34,3 +40,27 @@ def seed():
                 "budget_amount": Decimal(budget),
             },
         )
+    _seed_globex_offer()
+
+
+def _seed_globex_offer():
+    """Globex (no approvals) has sent Grace Hopper an offer for its compiler job."""
+    company = Company.objects.get(name="Globex")
+    grace = User.objects.get(email="grace@freelancers.test")
+    job = Job.objects.get(company=company, title="Compiler optimisation consultant")
+    terms = {
+        "title": "Compiler optimisation consultant",
+        "contract_type": "hourly",
+        "amount": Decimal("120.00"),
+        "currency": "USD",
+        "weekly_hour_limit": 20,
+        "start_date": timezone.localdate() + datetime.timedelta(days=14),
+        "message": "We loved your work on compilers. Could you start in two weeks?",
+    }
+    manager = User.objects.get(email="manager@globex.test")
+    offer, created = Offer.objects.get_or_create(
+        company=company, job=job, freelancer=grace,
+        defaults={"created_by": manager, "offer_type": "direct", **terms},
+    )
+    if created:
+        OfferRevision.objects.create(offer=offer, number=1, created_by=manager, **terms)

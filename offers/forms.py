@@ -1,6 +1,14 @@
-from django import forms
+from decimal import Decimal
 
-from .models import Job
+from django import forms
+from django.forms.models import ModelChoiceIterator
+from django.utils import timezone
+
+from accounts.models import CURRENCY_CHOICES, User
+from approvals.models import ApprovalRequest
+
+from . import selectors
+from .models import ContractType, Job, OfferType
 
 
 class JobForm(forms.ModelForm):
@@ -17,3 +25,245 @@ class JobForm(forms.ModelForm):
         if not title:
             raise forms.ValidationError("Give the job a title.")
         return title
+
+
+MAX_AMOUNT = {
+    ContractType.HOURLY: Decimal("100000"),
+    ContractType.FIXED: Decimal("10000000"),
+}
+MAX_WEEKLY_HOURS = 80
+REQUEST_APPROVAL = "new"
+
+
+class FreelancerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name or obj.email} — {obj.freelancer_profile.title}"
+
+
+class _ApprovalChoices(ModelChoiceIterator):
+    """The usable approvals, then a "Request approval" choice (handled by the view)."""
+
+    def __iter__(self):
+        yield from super().__iter__()
+        yield (REQUEST_APPROVAL, "Request approval…")
+
+    def __len__(self):
+        return super().__len__() + 1
+
+
+class ApprovalChoiceField(forms.ModelChoiceField):
+    """Labelled so the right request is easy to pick: title, freelancer, amount, approver, expiry."""
+
+    iterator = _ApprovalChoices
+
+    def label_from_instance(self, obj):
+        per_hour = "/h" if obj.contract_type == ContractType.HOURLY else ""
+        amount = f"{obj.amount:,.2f} {obj.currency}{per_hour}"
+        return (
+            f"{obj.title} — {obj.freelancer_display} — {amount} — approved by {obj.approver} "
+            f"— valid until {obj.expires_at:%b %d, %Y}"
+        )
+
+
+class OfferTermsForm(forms.Form):
+    """The terms an offer carries and a modification may change.
+
+    Decisions: the amount is capped per contract type, whatever the currency (a rate up to
+    100,000 per hour, a fixed price up to 10,000,000); the weekly limit applies to hourly
+    contracts only (1–80 hours, required for them, refused for a fixed price); the start date
+    is today or later (UTC).
+    """
+
+    title = forms.CharField(max_length=200, error_messages={"required": "Give the offer a title."})
+    contract_type = forms.ChoiceField(choices=ContractType.choices, initial=ContractType.HOURLY)
+    amount = forms.DecimalField(
+        max_digits=12, decimal_places=2, help_text="Hourly rate or fixed price.",
+        error_messages={"invalid": "Enter the amount as a number, like 85.00."},
+    )
+    currency = forms.ChoiceField(
+        choices=CURRENCY_CHOICES, initial="USD",
+        error_messages={
+            "invalid_choice": "Choose a currency from the list (%(value)s is not one we support).",
+        },
+    )
+    weekly_hour_limit = forms.IntegerField(
+        required=False, label="Weekly hour limit", help_text="Hourly contracts only: 1 to 80 hours.",
+        error_messages={"invalid": "Enter a whole number of hours."},
+    )
+    start_date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter the start date as YYYY-MM-DD."},
+    )
+    message = forms.CharField(
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="A note for the freelancer.",
+    )
+
+    def clean_start_date(self):
+        start_date = self.cleaned_data["start_date"]
+        if start_date < timezone.localdate():
+            raise forms.ValidationError("The start date cannot be in the past.")
+        return start_date
+
+    def clean(self):
+        cleaned = super().clean()
+        contract_type = cleaned.get("contract_type")
+        amount = cleaned.get("amount")
+        if amount is not None:
+            if amount <= 0:
+                self.add_error("amount", "The amount must be more than zero.")
+            elif contract_type in MAX_AMOUNT and amount > MAX_AMOUNT[contract_type]:
+                what = "an hourly rate" if contract_type == ContractType.HOURLY else "a fixed price"
+                self.add_error(
+                    "amount", f"That is too much for {what}: the maximum is {MAX_AMOUNT[contract_type]:,}."
+                )
+        limit = cleaned.get("weekly_hour_limit")
+        if contract_type == ContractType.HOURLY:
+            if limit is None:
+                self.add_error("weekly_hour_limit", "Set a weekly hour limit for an hourly contract.")
+            elif not 1 <= limit <= MAX_WEEKLY_HOURS:
+                self.add_error(
+                    "weekly_hour_limit", f"The weekly limit must be between 1 and {MAX_WEEKLY_HOURS} hours."
+                )
+        elif contract_type == ContractType.FIXED and limit is not None:
+            self.add_error(
+                "weekly_hour_limit",
+                "A weekly limit applies to hourly contracts only: leave it blank for a fixed price.",
+            )
+        return cleaned
+
+    def terms(self) -> dict:
+        return {name: self.cleaned_data[name] for name in OfferTermsForm.base_fields}
+
+
+class OfferForm(OfferTermsForm):
+    """Send an offer. With approvals enabled, one of the manager's usable approvals is required.
+
+    The freelancer: a marketplace freelancer for direct and payroll offers; a BYO offer may
+    instead name someone by name and email (an email that belongs to a marketplace freelancer
+    is matched to that account). A job post is required for BYO, optional otherwise.
+    """
+
+    field_order = [
+        "approval_request", "offer_type", "title", "job", "freelancer", "freelancer_name",
+        "freelancer_email", "contract_type", "amount", "currency", "weekly_hour_limit", "start_date",
+        "message",
+    ]
+
+    approval_request = ApprovalChoiceField(
+        queryset=ApprovalRequest.objects.none(), required=False, label="Approved request",
+        empty_label="Choose an approved request…",
+        help_text="Only your approved, unexpired, unused requests are listed.",
+        error_messages={
+            "invalid_choice": "That is not one of your approved, unused requests. Choose one from the list.",
+        },
+    )
+    offer_type = forms.ChoiceField(choices=OfferType.choices, initial=OfferType.DIRECT)
+    job = forms.ModelChoiceField(
+        queryset=Job.objects.none(), required=False, label="Job post", empty_label="No job post",
+        help_text="Optional for direct and payroll offers; required for BYO.",
+        error_messages={"invalid_choice": "Choose one of your company's job posts."},
+    )
+    freelancer = FreelancerChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Choose a freelancer…",
+        label="Freelancer on the marketplace",
+        error_messages={"invalid_choice": "Choose a freelancer from the marketplace list."},
+    )
+    freelancer_name = forms.CharField(
+        max_length=150, required=False, label="BYO freelancer's name",
+        help_text="BYO only: someone not on the marketplace yet.",
+    )
+    freelancer_email = forms.EmailField(required=False, label="BYO freelancer's email")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.company = user.membership.company
+        self.fields["job"].queryset = Job.objects.filter(company=self.company)
+        self.fields["freelancer"].queryset = selectors.freelancers_on_marketplace()
+        if self.company.approvals_enabled:
+            self.fields["approval_request"].queryset = selectors.usable_approvals_for_manager(user=user)
+        else:
+            del self.fields["approval_request"]
+
+    def clean_approval_request(self):
+        approval_request = self.cleaned_data.get("approval_request")
+        if approval_request is None:
+            raise forms.ValidationError(
+                "Your company requires an approved request for every offer: choose one, "
+                "or request approval."
+            )
+        return approval_request
+
+    def clean(self):
+        cleaned = super().clean()
+        offer_type = cleaned.get("offer_type")
+        freelancer = cleaned.get("freelancer")
+        if offer_type == OfferType.BYO:
+            if cleaned.get("job") is None and "job" not in self.errors:
+                self.add_error("job", "A BYO offer is for one of your job posts: choose it.")
+            if freelancer is None and "freelancer" not in self.errors:
+                self._clean_byo_freelancer(cleaned)
+            else:
+                cleaned["freelancer_name"] = cleaned["freelancer_email"] = ""
+        elif offer_type:
+            cleaned["freelancer_name"] = cleaned["freelancer_email"] = ""
+            if freelancer is None and "freelancer" not in self.errors:
+                self.add_error("freelancer", "Choose the freelancer from the marketplace.")
+        freelancer = cleaned.get("freelancer")
+        if freelancer is not None and (freelancer.pk == self.user.pk or freelancer.is_client):
+            self.add_error("freelancer", "Offers go to freelancers, not to members of a client company.")
+        return cleaned
+
+    def _clean_byo_freelancer(self, cleaned):
+        name = (cleaned.get("freelancer_name") or "").strip()
+        email = (cleaned.get("freelancer_email") or "").strip().lower()
+        if "freelancer_email" in self.errors:
+            return
+        if not email:
+            self.add_error(
+                "freelancer_email",
+                "Choose a marketplace freelancer, or give the BYO freelancer's name and email.",
+            )
+            return
+        existing = User.objects.filter(email__iexact=email).select_related("freelancer_profile").first()
+        if existing is not None:
+            if existing.is_freelancer and existing.is_active:
+                cleaned["freelancer"] = existing  # already on the marketplace: use the account
+                cleaned["freelancer_name"] = cleaned["freelancer_email"] = ""
+                return
+            self.add_error(
+                "freelancer_email", "That email belongs to a Greenlight account that is not a freelancer."
+            )
+            return
+        if not name:
+            self.add_error("freelancer_name", "Give the BYO freelancer's name.")
+            return
+        cleaned["freelancer_name"], cleaned["freelancer_email"] = name, email
+
+    def offer_kwargs(self) -> dict:
+        data = self.cleaned_data
+        approval_request = data.get("approval_request")
+        return {
+            **self.terms(),
+            "offer_type": data["offer_type"],
+            "job": data["job"],
+            "freelancer": data["freelancer"],
+            "freelancer_name": data["freelancer_name"],
+            "freelancer_email": data["freelancer_email"],
+            "approval_request_id": approval_request.pk if approval_request else None,
+        }
+
+
+class OfferDeclineForm(forms.Form):
+    reason = forms.CharField(
+        max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), label="Why do you decline?",
+        help_text="The client sees this.",
+        error_messages={"required": "Tell the client why you decline the offer."},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Tell the client why you decline the offer.")
+        return reason

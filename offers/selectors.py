@@ -1,9 +1,14 @@
 """Reads for offers pages. Every query is scoped to the user's company or freelancer profile."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from .models import Job
+from accounts.models import User
+from approvals.models import ApprovalRequest
+from approvals.models import State as ApprovalState
+
+from .models import Job, Offer, OfferRevision
 
 
 def jobs_for_company(*, user, search: str = ""):
@@ -12,6 +17,7 @@ def jobs_for_company(*, user, search: str = ""):
         Job.objects.filter(company_id=user.membership.company_id)
         .select_related("posted_by")
         .annotate(invite_count=Count("invites", distinct=True))
+        .order_by("-created_at", "-id")  # Meta.ordering does not apply to an aggregated query
     )
     if search:
         jobs = jobs.filter(Q(title__icontains=search) | Q(skills__icontains=search))
@@ -36,3 +42,142 @@ def jobs_open_for_freelancers(*, search: str = ""):
             | Q(description__icontains=search)
         )
     return jobs
+
+
+# Offers.
+
+OFFER_TABS = [
+    ("sent", "Sent"),
+    ("accepted", "Accepted"),
+    ("declined", "Declined"),
+    ("withdrawn", "Withdrawn"),
+    ("all", "All"),
+]
+
+
+def _offer_rows():
+    return Offer.objects.select_related("freelancer", "job", "created_by", "approval_request__approver")
+
+
+def _search_offers(offers, search: str):
+    if search:
+        offers = offers.filter(
+            Q(title__icontains=search)
+            | Q(freelancer__full_name__icontains=search)
+            | Q(freelancer__email__icontains=search)
+            | Q(freelancer_name__icontains=search)
+            | Q(freelancer_email__icontains=search)
+            | Q(job__title__icontains=search)
+        )
+    return offers
+
+
+def _state_counts(offers) -> dict:
+    """The count of each state in one query, plus "all"."""
+    counts = offers.aggregate(
+        all=Count("id"),
+        **{state: Count("id", filter=Q(state=state)) for state, _ in OFFER_TABS if state != "all"},
+    )
+    return counts
+
+
+def _in_tab(offers, tab: str):
+    return offers if tab == "all" else offers.filter(state=tab)
+
+
+def offers_for_company(*, user, tab: str = "sent", search: str = ""):
+    """The offers of the user's company in one state tab (or all), newest first, and the
+    count of every tab (for the same search). Any member of the company can see them."""
+    offers = _search_offers(
+        _offer_rows().filter(company_id=user.membership.company_id), search
+    )
+    return _in_tab(offers, tab), _state_counts(offers)
+
+
+def _freelancer_scope(user) -> Q:
+    """Offers to this freelancer's account, or BYO offers sent to their email before they had one."""
+    return Q(freelancer_id=user.pk) | Q(freelancer__isnull=True, freelancer_email__iexact=user.email)
+
+
+def offers_for_freelancer(*, user, tab: str = "all", search: str = ""):
+    """The offers addressed to the signed-in freelancer, newest first, and the tab counts."""
+    offers = Offer.objects.select_related("company", "job", "created_by").filter(_freelancer_scope(user))
+    if search:
+        offers = offers.filter(
+            Q(title__icontains=search) | Q(job__title__icontains=search) | Q(company__name__icontains=search)
+        )
+    return _in_tab(offers, tab), _state_counts(offers)
+
+
+def offer_for_viewer(*, user, offer_id: int) -> Offer:
+    """One offer for its company's members or for the freelancer it is addressed to; anyone
+    else (another company, another freelancer) gets 404. Revisions come prefetched."""
+    scope = Q(pk__in=[])
+    membership = user.membership_or_none
+    if membership is not None:
+        scope |= Q(company_id=membership.company_id)
+    if user.is_freelancer:
+        scope |= _freelancer_scope(user)
+    return get_object_or_404(
+        Offer.objects.select_related(
+            "company", "created_by", "freelancer", "job",
+            "approval_request__approver", "approval_request__freelancer",
+        ).prefetch_related(
+            Prefetch("revisions", queryset=OfferRevision.objects.select_related("created_by"))
+        ),
+        scope,
+        pk=offer_id,
+    )
+
+
+def usable_approvals_for_manager(*, user):
+    """The manager's own approved, unexpired requests not backing a live offer: the only ones
+    an offer may use. Soonest expiry first, so the one to use before it lapses is on top."""
+    return (
+        ApprovalRequest.objects.filter(
+            company_id=user.membership.company_id,
+            requester_id=user.pk,
+            state=ApprovalState.APPROVED,
+            expires_at__gt=timezone.now(),
+        )
+        .exclude(offers__state__in=Offer.LIVE_STATES)
+        .select_related("freelancer", "approver")
+        .order_by("expires_at", "id")
+    )
+
+
+def approval_request_of_manager(*, user, approval_request_id) -> ApprovalRequest | None:
+    """One of the manager's own requests (for the notice after "Request approval"), or None."""
+    try:
+        approval_request_id = int(approval_request_id)
+    except (TypeError, ValueError):
+        return None
+    return (
+        ApprovalRequest.objects.select_related("approver", "freelancer")
+        .filter(pk=approval_request_id, company_id=user.membership.company_id, requester_id=user.pk)
+        .first()
+    )
+
+
+def freelancers_on_marketplace():
+    """Active freelancers an offer can name, for the offer form's drop-down."""
+    return (
+        User.objects.filter(freelancer_profile__isnull=False, is_active=True)
+        .select_related("freelancer_profile")
+        .order_by("full_name", "email")
+    )
+
+
+def offer_for_company(*, user, offer_id: int) -> Offer:
+    """An offer of the user's company, for the client's actions; anyone else gets 404."""
+    return get_object_or_404(Offer, pk=offer_id, company_id=user.membership.company_id)
+
+
+def offer_for_freelancer(*, user, offer_id: int) -> Offer:
+    """An offer addressed to the signed-in freelancer, for their answer; anyone else gets 404."""
+    return get_object_or_404(Offer.objects.filter(_freelancer_scope(user)), pk=offer_id)
+
+
+def offers_for_job(*, job: Job):
+    """The offers made for one job post (the job is already scoped to the user's company)."""
+    return job.offers.select_related("freelancer", "created_by")

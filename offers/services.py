@@ -1,10 +1,48 @@
-"""Writes for job posts and offers."""
+"""Writes for job posts and offers.
 
+Every offer service is atomic and locks the offer row (``select_for_update``) so a double
+click, two tabs or a client and a freelancer acting at once end with exactly one change.
+Approval requests are locked through ``approvals.services.approval_request_lock`` in the same
+transaction, always after the offer row (sending locks the request, then inserts the offer),
+so the lock order never forms a cycle. Emails are enqueued only after the commit.
+"""
+
+import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from .models import Job
+from approvals.models import ApprovalRequest, State
+from approvals.services import (
+    ApprovalError,
+    approval_request_consume,
+    approval_request_lock,
+    approval_request_release,
+)
+
+from . import tasks
+from .models import ContractType, Job, Offer, OfferRevision
+
+LIVE_OFFER_CONSTRAINT = "offer_one_live_offer_per_approval"
+APPROVAL_IN_USE_MESSAGE = (
+    "This approval is already used by another offer. Pick another approved request, "
+    "or request a new approval."
+)
+TERM_FIELDS = ("title", "contract_type", "amount", "currency", "weekly_hour_limit", "start_date", "message")
+
+
+class OfferError(Exception):
+    """A refused action on an offer, with a message fit to show the user."""
+
+
+class OfferDifferencesError(OfferError):
+    """The offer's freelancer or terms differ from its approval and the manager has not confirmed."""
+
+    def __init__(self, differences: list[str]):
+        self.differences = differences
+        super().__init__("The offer differs from the approved request: " + "; ".join(differences))
 
 
 @transaction.atomic
@@ -33,3 +71,363 @@ def job_create(
         connects_price=connects_price,
         direct_invite_limit=direct_invite_limit,
     )
+
+
+# Comparing an offer with its approval.
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    return f"{amount:,.2f} {currency}"
+
+
+def _hours(limit: int | None) -> str:
+    return f"{limit} h/week" if limit else "no limit"
+
+
+def _same_freelancer(approval_request: ApprovalRequest, freelancer, freelancer_email: str) -> bool:
+    """The same person: the same marketplace account, or the same email address."""
+    if approval_request.freelancer_id and freelancer is not None:
+        return approval_request.freelancer_id == freelancer.pk
+    request_email = (
+        approval_request.freelancer.email if approval_request.freelancer_id
+        else approval_request.freelancer_email
+    )
+    offer_email = freelancer.email if freelancer is not None else freelancer_email
+    return bool(request_email) and request_email.lower() == (offer_email or "").lower()
+
+
+def offer_approval_differences(
+    *,
+    approval_request: ApprovalRequest,
+    offer_type: str,
+    freelancer,
+    freelancer_name: str = "",
+    freelancer_email: str = "",
+    contract_type: str,
+    amount: Decimal,
+    currency: str,
+    weekly_hour_limit: int | None,
+    start_date: datetime.date,
+) -> list[str]:
+    """What the offer changes from what the approver approved, one readable line per term.
+
+    Compared: the freelancer, offer type, contract type, amount, currency, weekly hour limit
+    and start date. The title, job post and message are wording, not terms, and are not compared.
+    """
+    ar = approval_request
+    differences = []
+    if not _same_freelancer(ar, freelancer, freelancer_email):
+        offered = str(freelancer) if freelancer is not None else (freelancer_name or freelancer_email)
+        differences.append(f"Freelancer: approved {ar.freelancer_display}, offer {offered}")
+    if ar.offer_type != offer_type:
+        offered_type = _label(Offer, "offer_type", offer_type)
+        differences.append(f"Offer type: approved {ar.get_offer_type_display()}, offer {offered_type}")
+    if ar.contract_type != contract_type:
+        differences.append(
+            f"Contract type: approved {ar.get_contract_type_display()}, "
+            f"offer {_label(Offer, 'contract_type', contract_type)}"
+        )
+    if ar.currency != currency:
+        differences.append(f"Currency: approved {ar.currency}, offer {currency}")
+    if ar.amount != amount:
+        differences.append(
+            f"Amount: approved {_money(ar.amount, ar.currency)}, offer {_money(amount, currency)}"
+        )
+    request_limit = ar.weekly_hour_limit if ar.contract_type == ContractType.HOURLY else None
+    if (request_limit or None) != (weekly_hour_limit or None):
+        differences.append(
+            f"Weekly limit: approved {_hours(request_limit)}, offer {_hours(weekly_hour_limit)}"
+        )
+    if ar.start_date != start_date:
+        differences.append(
+            f"Start date: approved {ar.start_date:%b %d, %Y}, offer {start_date:%b %d, %Y}"
+        )
+    return differences
+
+
+def _label(model, field_name: str, value: str) -> str:
+    return dict(model._meta.get_field(field_name).choices).get(value, value)
+
+
+def _refuse_unconfirmed(differences: list[str], confirmed_differences: Sequence[str]) -> None:
+    """Refuse unless the manager saw and confirmed every current difference."""
+    unconfirmed = [d for d in differences if d not in set(confirmed_differences)]
+    if unconfirmed:
+        raise OfferDifferencesError(differences)
+
+
+# Sending.
+
+
+def _membership_of_manager(user):
+    membership = user.membership_or_none
+    if membership is None or not membership.is_hiring_manager:
+        raise OfferError("Only hiring managers can send offers.")
+    return membership
+
+
+def _use_approval(*, approval_request_id: int | None, sent_by, company_id: int) -> ApprovalRequest:
+    """Lock the manager's own approved request of this company and mark it used."""
+    if approval_request_id is None:
+        raise OfferError("Your company requires an approved request for every offer. Choose one.")
+    try:
+        approval_request = approval_request_lock(approval_request_id=approval_request_id)
+    except ApprovalRequest.DoesNotExist:
+        raise OfferError("That approval request does not exist.") from None
+    if approval_request.company_id != company_id or approval_request.requester_id != sent_by.pk:
+        raise OfferError("That approval request is not one of yours. Choose one of your approved requests.")
+    if approval_request.state == State.CONSUMED:
+        raise OfferError(APPROVAL_IN_USE_MESSAGE)
+    if approval_request.state != State.APPROVED:
+        raise OfferError(
+            f"That approval request is {approval_request.get_state_display().lower()}, not approved: "
+            "it cannot back an offer."
+        )
+    if approval_request.is_past_expiry:
+        raise OfferError("That approval has expired. Request a new approval.")
+    return approval_request
+
+
+def _raise_if_approval_taken(exc: IntegrityError) -> None:
+    if LIVE_OFFER_CONSTRAINT in str(exc):
+        raise OfferError(APPROVAL_IN_USE_MESSAGE) from exc
+
+
+def offer_send(
+    *,
+    sent_by,
+    approval_request_id: int | None = None,
+    offer_type: str,
+    job: Job | None,
+    freelancer,
+    freelancer_name: str = "",
+    freelancer_email: str = "",
+    title: str,
+    contract_type: str,
+    amount: Decimal,
+    currency: str,
+    weekly_hour_limit: int | None,
+    start_date: datetime.date,
+    message: str = "",
+    confirmed_differences: Sequence[str] = (),
+) -> Offer:
+    """Send an offer; with approvals enabled, it uses one approved request (approved → consumed).
+
+    The request is row-locked, checked (same company, the sender's own, approved, unexpired),
+    consumed, and the offer and its revision 1 are created in one transaction. A partial unique
+    constraint backs the lock: a request backs at most one live offer, so of two offers sent at
+    once with one approval exactly one is saved; the other raises OfferError and saves nothing.
+    If the freelancer or terms differ from the approved ones, the manager must have confirmed
+    each difference (``confirmed_differences``), otherwise OfferDifferencesError.
+    """
+    membership = _membership_of_manager(sent_by)
+    company = membership.company
+    if job is not None and job.company_id != company.pk:
+        raise OfferError("Choose one of your company's job posts.")
+    if freelancer is None and not freelancer_email:
+        raise OfferError("Choose the freelancer who gets the offer.")
+    try:
+        with transaction.atomic():
+            approval_request = None
+            if company.approvals_enabled:
+                approval_request = _use_approval(
+                    approval_request_id=approval_request_id, sent_by=sent_by, company_id=company.pk
+                )
+                _refuse_unconfirmed(
+                    offer_approval_differences(
+                        approval_request=approval_request, offer_type=offer_type, freelancer=freelancer,
+                        freelancer_name=freelancer_name, freelancer_email=freelancer_email,
+                        contract_type=contract_type, amount=amount, currency=currency,
+                        weekly_hour_limit=weekly_hour_limit, start_date=start_date,
+                    ),
+                    confirmed_differences,
+                )
+                approval_request_consume(approval_request=approval_request, actor=sent_by)
+            elif approval_request_id is not None:
+                raise OfferError("Your company does not use approvals: send the offer without a request.")
+            terms = {
+                "title": title, "contract_type": contract_type, "amount": amount, "currency": currency,
+                "weekly_hour_limit": weekly_hour_limit if contract_type == ContractType.HOURLY else None,
+                "start_date": start_date, "message": message,
+            }
+            offer = Offer.objects.create(
+                company=company,
+                created_by=sent_by,
+                offer_type=offer_type,
+                job=job,
+                freelancer=freelancer,
+                freelancer_name="" if freelancer is not None else freelancer_name,
+                freelancer_email="" if freelancer is not None else freelancer_email.lower(),
+                approval_request=approval_request,
+                **terms,
+            )
+            OfferRevision.objects.create(offer=offer, number=1, created_by=sent_by, **terms)
+            offer_id = offer.pk
+            transaction.on_commit(lambda: tasks.send_offer_sent_email.delay(offer_id, 1))
+    except ApprovalError as exc:
+        raise OfferError(str(exc)) from exc
+    except IntegrityError as exc:
+        _raise_if_approval_taken(exc)
+        raise
+    return offer
+
+
+# Changing a sent offer.
+
+
+def _lock_offer(offer_id: int) -> Offer:
+    try:
+        return Offer.objects.select_for_update().get(pk=offer_id)
+    except Offer.DoesNotExist:
+        raise OfferError("That offer does not exist.") from None
+
+
+_NOT_SENT = {
+    Offer.State.ACCEPTED: "This offer was already accepted",
+    Offer.State.DECLINED: "This offer was already declined",
+    Offer.State.WITHDRAWN: "This offer was already withdrawn",
+}
+
+
+def _refuse_unless_sent(offer: Offer, action: str) -> None:
+    if offer.state != Offer.State.SENT:
+        raise OfferError(f"{_NOT_SENT[offer.state]}: it can no longer be {action}.")
+
+
+def _refuse_unless_sender(offer: Offer, user) -> None:
+    """The hiring manager who sent an offer manages it: its approval is their own request."""
+    if offer.created_by_id != user.pk:
+        raise OfferError("Only the hiring manager who sent this offer can change or withdraw it.")
+
+
+def _refuse_unless_addressee(offer: Offer, user) -> None:
+    if not offer_is_addressed_to(offer=offer, user=user):
+        raise OfferError("Only the freelancer this offer is addressed to can answer it.")
+
+
+def offer_is_addressed_to(*, offer: Offer, user) -> bool:
+    """The freelancer's own offer: by account, or (BYO) by the email it was sent to."""
+    if offer.freelancer_id:
+        return offer.freelancer_id == user.pk
+    return bool(offer.freelancer_email) and offer.freelancer_email.lower() == user.email.lower()
+
+
+def _release_approval(offer: Offer, *, actor, comment: str) -> None:
+    """Free the offer's approval (consumed → approved, or expired when its validity is over)."""
+    if offer.approval_request_id is None:
+        return
+    approval_request = approval_request_lock(approval_request_id=offer.approval_request_id)
+    offer.approval_request = approval_request  # callers read the outcome (approved or expired)
+    if approval_request.state != State.CONSUMED:
+        return  # nothing to free (defensive: a consumed request only leaves through release)
+    try:
+        approval_request_release(approval_request=approval_request, actor=actor, comment=comment)
+    except ApprovalError as exc:
+        raise OfferError(str(exc)) from exc
+
+
+def offer_modify(
+    *,
+    offer_id: int,
+    modified_by,
+    title: str,
+    contract_type: str,
+    amount: Decimal,
+    currency: str,
+    weekly_hour_limit: int | None,
+    start_date: datetime.date,
+    message: str = "",
+    confirmed_differences: Sequence[str] = (),
+) -> Offer:
+    """Change a sent offer's terms: a new revision of the same offer (revision + 1).
+
+    The freelancer and offer type stay; the approval stays consumed and linked to this offer.
+    New terms that differ from the approved ones need the manager's confirmation, as when
+    sending. Only the sender may modify, only while the offer is sent, and only a real change.
+    """
+    with transaction.atomic():
+        offer = _lock_offer(offer_id)
+        _refuse_unless_sender(offer, modified_by)
+        _refuse_unless_sent(offer, "modified")
+        terms = {
+            "title": title, "contract_type": contract_type, "amount": amount, "currency": currency,
+            "weekly_hour_limit": weekly_hour_limit if contract_type == ContractType.HOURLY else None,
+            "start_date": start_date, "message": message,
+        }
+        if all(getattr(offer, name) == value for name, value in terms.items()):
+            raise OfferError("Nothing changed: edit the terms, dates or message before saving.")
+        if offer.approval_request_id:
+            approval_request = ApprovalRequest.objects.select_related("freelancer").get(
+                pk=offer.approval_request_id
+            )
+            _refuse_unconfirmed(
+                offer_approval_differences(
+                    approval_request=approval_request, offer_type=offer.offer_type,
+                    freelancer=offer.freelancer, freelancer_name=offer.freelancer_name,
+                    freelancer_email=offer.freelancer_email, contract_type=contract_type,
+                    amount=amount, currency=currency, weekly_hour_limit=terms["weekly_hour_limit"],
+                    start_date=start_date,
+                ),
+                confirmed_differences,
+            )
+        for name, value in terms.items():
+            setattr(offer, name, value)
+        offer.revision += 1
+        offer.save()
+        OfferRevision.objects.create(offer=offer, number=offer.revision, created_by=modified_by, **terms)
+        revision = offer.revision
+        transaction.on_commit(lambda: tasks.send_offer_modified_email.delay(offer_id, revision))
+    return offer
+
+
+def offer_withdraw(*, offer_id: int, withdrawn_by) -> Offer:
+    """The sender takes back a sent offer; its approval is freed for another offer
+    (consumed → approved), or expires if its validity is over. Twice is refused."""
+    with transaction.atomic():
+        offer = _lock_offer(offer_id)
+        _refuse_unless_sender(offer, withdrawn_by)
+        _refuse_unless_sent(offer, "withdrawn")
+        offer.state = Offer.State.WITHDRAWN
+        offer.withdrawn_at = timezone.now()
+        offer.save(update_fields=["state", "withdrawn_at", "updated_at"])
+        _release_approval(offer, actor=withdrawn_by, comment="The offer was withdrawn by the client.")
+        transaction.on_commit(lambda: tasks.send_offer_withdrawn_email.delay(offer_id))
+    return offer
+
+
+def offer_accept(*, offer_id: int, freelancer) -> Offer:
+    """The addressed freelancer accepts a sent offer: it becomes a contract and its approval
+    stays used for good. A withdrawn, declined or already accepted offer is refused.
+
+    A BYO offer sent to an email gets linked to the account of the freelancer who accepts it.
+    """
+    with transaction.atomic():
+        offer = _lock_offer(offer_id)
+        _refuse_unless_addressee(offer, freelancer)
+        _refuse_unless_sent(offer, "accepted")
+        offer.state = Offer.State.ACCEPTED
+        offer.responded_at = timezone.now()
+        offer.freelancer = freelancer
+        offer.save(update_fields=["state", "responded_at", "freelancer", "updated_at"])
+        transaction.on_commit(lambda: tasks.send_offer_accepted_email.delay(offer_id))
+    return offer
+
+
+def offer_decline(*, offer_id: int, freelancer, reason: str) -> Offer:
+    """The addressed freelancer declines a sent offer with a reason; the approval is freed
+    as on withdrawal (or expires if its validity is over). Declining twice is refused."""
+    reason = reason.strip()
+    if not reason:
+        raise OfferError("Tell the client why you decline the offer.")
+    with transaction.atomic():
+        offer = _lock_offer(offer_id)
+        _refuse_unless_addressee(offer, freelancer)
+        _refuse_unless_sent(offer, "declined")
+        offer.state = Offer.State.DECLINED
+        offer.decline_reason = reason
+        offer.responded_at = timezone.now()
+        offer.freelancer = freelancer
+        offer.save(update_fields=["state", "decline_reason", "responded_at", "freelancer", "updated_at"])
+        _release_approval(offer, actor=freelancer, comment=f"The freelancer declined the offer: {reason}")
+        transaction.on_commit(lambda: tasks.send_offer_declined_email.delay(offer_id))
+    return offer

@@ -1,11 +1,30 @@
+import datetime
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
 
 from accounts.decorators import client_required, freelancer_required
+from approvals.models import State as ApprovalState
 
 from . import selectors, services
-from .forms import JobForm
+from .forms import REQUEST_APPROVAL, JobForm, OfferDeclineForm, OfferForm, OfferTermsForm
+from .models import ContractType, Offer
+
+# Fields the offer form accepts as GET prefill and carries through "Request approval".
+OFFER_FIELDS = [
+    "offer_type", "title", "job", "freelancer", "freelancer_name", "freelancer_email",
+    "contract_type", "amount", "currency", "weekly_hour_limit", "start_date", "message",
+]
+# What the approvals request form is prefilled with (its query parameters).
+APPROVAL_PREFILL_FIELDS = [
+    "title", "job", "freelancer", "freelancer_name", "freelancer_email", "offer_type",
+    "contract_type", "amount", "currency", "weekly_hour_limit", "start_date",
+]
 
 
 @client_required
@@ -32,7 +51,16 @@ def job_create(request):
 @client_required
 def job_detail(request, job_id):
     job = selectors.job_for_company(user=request.user, job_id=job_id)
-    return render(request, "offers/job_detail.html", {"job": job, "nav_key": "jobs"})
+    offer_url = reverse("offers:offer_create") + "?" + urlencode({
+        "job": job.pk, "title": job.title, "contract_type": job.contract_type,
+        "amount": job.budget_amount or "", "currency": job.budget_currency,
+    })
+    return render(request, "offers/job_detail.html", {
+        "job": job,
+        "job_offers": selectors.offers_for_job(job=job),
+        "send_offer_url": offer_url,
+        "nav_key": "jobs",
+    })
 
 
 @freelancer_required
@@ -45,11 +73,296 @@ def find_work(request):
     )
 
 
+# Offers: lists.
+
+
+def _tabs(tab_labels, counts, search):
+    def url(key):
+        return "?" + urlencode({"tab": key, **({"q": search} if search else {})})
+
+    return [{"label": label, "url": url(key), "key": key, "count": counts[key]} for key, label in tab_labels]
+
+
+def _offer_list_page(request, *, selector, tab_labels, default_tab):
+    tab = request.GET.get("tab", default_tab)
+    if tab not in dict(tab_labels):
+        tab = default_tab
+    search = request.GET.get("q", "").strip()
+    offers, counts = selector(user=request.user, tab=tab, search=search)
+    page = Paginator(offers, 20).get_page(request.GET.get("page"))
+    return {"page": page, "tab": tab, "search": search, "tabs": _tabs(tab_labels, counts, search)}
+
+
 @client_required
 def offer_list(request):
-    return render(request, "placeholder.html", {"title": "Offers", "nav_key": "offers"})
+    context = _offer_list_page(
+        request, selector=selectors.offers_for_company, tab_labels=selectors.OFFER_TABS, default_tab="sent"
+    )
+    return render(request, "offers/offer_list.html", {**context, "nav_key": "offers"})
+
+
+FREELANCER_TABS = [
+    ("all", "All"), ("sent", "Awaiting your answer"), ("accepted", "Accepted"),
+    ("declined", "Declined"), ("withdrawn", "Withdrawn"),
+]
 
 
 @freelancer_required
 def freelancer_offers(request):
-    return render(request, "placeholder.html", {"title": "Offers", "nav_key": "my-offers"})
+    context = _offer_list_page(
+        request, selector=selectors.offers_for_freelancer, tab_labels=FREELANCER_TABS, default_tab="all"
+    )
+    return render(request, "offers/freelancer_offer_list.html", {**context, "nav_key": "my-offers"})
+
+
+# Offers: sending.
+
+
+def _iso_date(value: str) -> str:
+    try:
+        return datetime.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        return ""
+
+
+def _entered_offer_fields(data) -> dict:
+    """What the manager typed, as query parameters (blank ones left out)."""
+    fields = {name: data.get(name, "").strip() for name in OFFER_FIELDS}
+    fields["start_date"] = _iso_date(fields["start_date"]) if fields["start_date"] else ""
+    return {name: value for name, value in fields.items() if value}
+
+
+def _request_approval_url(data) -> str:
+    """The approvals request form, prefilled from the offer, that comes back here afterwards.
+
+    The approvals create view redirects to ``next`` with ``approval_request=<id>`` appended.
+    """
+    entered = _entered_offer_fields(data)
+    params = {name: entered.get(name, "") for name in APPROVAL_PREFILL_FIELDS}
+    params["justification"] = ""
+    params["next"] = reverse("offers:offer_create") + "?" + urlencode(entered)
+    return reverse("approvals:dashboard") + "new/?" + urlencode(params)
+
+
+def _terms_of_request(approval_request) -> dict:
+    """An offer prefilled with what the approver approved."""
+    ar = approval_request
+    return {
+        "approval_request": ar.pk,
+        "offer_type": ar.offer_type,
+        "title": ar.title,
+        "job": ar.job_id or "",
+        "freelancer": ar.freelancer_id or "",
+        "freelancer_name": "" if ar.freelancer_id else ar.freelancer_name,
+        "freelancer_email": "" if ar.freelancer_id else ar.freelancer_email,
+        "contract_type": ar.contract_type,
+        "amount": ar.amount,
+        "currency": ar.currency,
+        "weekly_hour_limit": ar.weekly_hour_limit if ar.contract_type == ContractType.HOURLY else "",
+        "start_date": ar.start_date.isoformat(),
+    }
+
+
+def _usable_approval(user, approval_request_id):
+    try:
+        return selectors.usable_approvals_for_manager(user=user).filter(pk=int(approval_request_id)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def _prefill(request) -> dict:
+    """GET prefill: every offer field, plus ``approval_request``. An approval alone (a "Send
+    offer" link from the request page) fills the offer with the approved terms."""
+    initial = {name: request.GET[name] for name in OFFER_FIELDS if request.GET.get(name)}
+    approval_request = _usable_approval(request.user, request.GET.get("approval_request"))
+    if approval_request is not None:
+        initial = initial or _terms_of_request(approval_request)
+        initial["approval_request"] = approval_request.pk
+    return initial
+
+
+def _confirmed_differences(request) -> list[str]:
+    """The differences the manager saw listed and confirmed with "Send anyway"."""
+    return request.POST.getlist("confirmed_differences") if request.POST.get("send_anyway") else []
+
+
+@client_required
+def offer_create(request):
+    """Send an offer. Without JavaScript: "Request approval" (the button, or the drop-down
+    choice) redirects to the approvals form; "Use the request's terms" refills the form."""
+    membership = request.user.membership
+    if not membership.is_hiring_manager:
+        messages.error(request, "Only hiring managers can send offers.")
+        return redirect("offers:offer_list")
+    approvals_enabled = membership.company.approvals_enabled
+    differences, pending_request = [], None
+    if request.method == "POST":
+        action = request.POST.get("action", "send") if approvals_enabled else "send"
+        if approvals_enabled and (
+            action == "request_approval" or request.POST.get("approval_request") == REQUEST_APPROVAL
+        ):
+            return redirect(_request_approval_url(request.POST))
+        approval_request = _usable_approval(request.user, request.POST.get("approval_request"))
+        if approvals_enabled and action == "fill" and approval_request is not None:
+            form = OfferForm(user=request.user, initial={
+                **_entered_offer_fields(request.POST), **_terms_of_request(approval_request),
+            })
+        else:
+            form = OfferForm(request.POST, user=request.user)
+            if action == "fill":
+                form.add_error("approval_request", "Choose an approved request to copy its terms.")
+            elif form.is_valid():
+                confirmed = _confirmed_differences(request)
+                try:
+                    offer = services.offer_send(
+                        sent_by=request.user, confirmed_differences=confirmed, **form.offer_kwargs()
+                    )
+                except services.OfferDifferencesError as exc:
+                    differences = exc.differences
+                except services.OfferError as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    messages.success(request, f"Offer “{offer.title}” sent to {offer.freelancer_display}.")
+                    return redirect("offers:offer_detail", offer_id=offer.pk)
+    else:
+        form = OfferForm(user=request.user, initial=_prefill(request))
+        if approvals_enabled and request.GET.get("approval_request"):
+            pending_request = selectors.approval_request_of_manager(
+                user=request.user, approval_request_id=request.GET["approval_request"]
+            )
+    return render(request, "offers/offer_form.html", {
+        "form": form,
+        "approvals_enabled": approvals_enabled,
+        "differences": differences,
+        "returned_request": pending_request,
+        "approval_states": ApprovalState,
+        "nav_key": "offers",
+    })
+
+
+# Offers: one offer.
+
+
+def _approval_request_url(approval_request_id: int) -> str | None:
+    """The request's page in the approvals app (named by that app; no link until it exists)."""
+    for name in ("approvals:detail", "approvals:request_detail"):
+        try:
+            return reverse(name, args=[approval_request_id])
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _modify_initial(offer: Offer) -> dict:
+    return {name: getattr(offer, name) for name in OfferTermsForm.base_fields}
+
+
+def _render_offer(request, offer, *, modify_form=None, decline_form=None, differences=(), status=200):
+    user = request.user
+    membership = user.membership_or_none
+    is_client_view = membership is not None and membership.company_id == offer.company_id
+    is_addressee = not is_client_view and services.offer_is_addressed_to(offer=offer, user=user)
+    is_open = offer.state == Offer.State.SENT
+    context = {
+        "offer": offer,
+        "revisions": list(offer.revisions.all()),
+        "is_client_view": is_client_view,
+        "can_manage": is_client_view and is_open and offer.created_by_id == user.pk,
+        "can_answer": is_addressee and is_open,
+        "modify_form": modify_form or OfferTermsForm(initial=_modify_initial(offer), prefix="modify"),
+        "modify_open": modify_form is not None,
+        "decline_form": decline_form or OfferDeclineForm(),
+        "decline_open": decline_form is not None,
+        "differences": differences,
+        "approval_url": (
+            _approval_request_url(offer.approval_request_id) if offer.approval_request_id else None
+        ),
+        "nav_key": "offers" if is_client_view else "my-offers",
+    }
+    return render(request, "offers/offer_detail.html", context, status=status)
+
+
+@login_required
+def offer_detail(request, offer_id):
+    offer = selectors.offer_for_viewer(user=request.user, offer_id=offer_id)
+    return _render_offer(request, offer)
+
+
+@require_POST
+@client_required
+def offer_modify(request, offer_id):
+    offer = selectors.offer_for_company(user=request.user, offer_id=offer_id)
+    form = OfferTermsForm(request.POST, prefix="modify")
+    differences = []
+    if form.is_valid():
+        confirmed = _confirmed_differences(request)
+        try:
+            offer = services.offer_modify(
+                offer_id=offer.pk, modified_by=request.user, confirmed_differences=confirmed, **form.terms()
+            )
+        except services.OfferDifferencesError as exc:
+            differences = exc.differences
+        except services.OfferError as exc:
+            offer.refresh_from_db()
+            if offer.state == Offer.State.SENT and offer.created_by_id == request.user.pk:
+                form.add_error(None, str(exc))  # shown on the modify form, which stays open
+            else:
+                messages.error(request, str(exc))  # the form is gone: say it at the top
+        else:
+            messages.success(request, f"Offer changed: revision {offer.revision} sent to the freelancer.")
+            return redirect("offers:offer_detail", offer_id=offer.pk)
+    offer = selectors.offer_for_viewer(user=request.user, offer_id=offer.pk)
+    return _render_offer(request, offer, modify_form=form, differences=differences)
+
+
+def _approval_outcome(offer: Offer) -> str:
+    if offer.approval_request_id is None:
+        return ""
+    if offer.approval_request.state == ApprovalState.EXPIRED:
+        return " Its approval had run past its validity, so it expired."
+    return " Its approval is available again for another offer."
+
+
+@require_POST
+@client_required
+def offer_withdraw(request, offer_id):
+    offer = selectors.offer_for_company(user=request.user, offer_id=offer_id)
+    try:
+        offer = services.offer_withdraw(offer_id=offer.pk, withdrawn_by=request.user)
+    except services.OfferError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Offer withdrawn." + _approval_outcome(offer))
+    return redirect("offers:offer_detail", offer_id=offer.pk)
+
+
+@require_POST
+@freelancer_required
+def offer_accept(request, offer_id):
+    offer = selectors.offer_for_freelancer(user=request.user, offer_id=offer_id)
+    try:
+        services.offer_accept(offer_id=offer.pk, freelancer=request.user)
+    except services.OfferError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"You accepted the offer from {offer.company.name}. The contract is on.")
+    return redirect("offers:offer_detail", offer_id=offer.pk)
+
+
+@require_POST
+@freelancer_required
+def offer_decline(request, offer_id):
+    offer = selectors.offer_for_freelancer(user=request.user, offer_id=offer_id)
+    form = OfferDeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.offer_decline(
+                offer_id=offer.pk, freelancer=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.OfferError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "You declined the offer. The client has been told why.")
+        return redirect("offers:offer_detail", offer_id=offer.pk)
+    offer = selectors.offer_for_viewer(user=request.user, offer_id=offer.pk)
+    return _render_offer(request, offer, decline_form=form)

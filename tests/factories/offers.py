@@ -1,12 +1,14 @@
+import datetime
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
-from offers.models import Invite, Job
+from offers.models import Invite, Job, Offer, OfferRevision
 
 from .accounts import CompanyFactory, UserFactory
 
-__all__ = ["JobFactory", "InviteFactory"]
+__all__ = ["JobFactory", "InviteFactory", "OfferFactory", "offer_terms", "sent_offer"]
 
 
 class JobFactory(factory.django.DjangoModelFactory):
@@ -30,3 +32,61 @@ class InviteFactory(factory.django.DjangoModelFactory):
     freelancer = factory.SubFactory(UserFactory)
     invited_by = factory.SelfAttribute("job.posted_by")
     message = "We would love to have you on this job."
+
+
+class OfferFactory(factory.django.DjangoModelFactory):
+    """A sent offer with its revision 1, written directly (no approval, no email): for lists.
+    Tests of the rules send offers through offers.services (see ``sent_offer``)."""
+
+    class Meta:
+        model = Offer
+        skip_postgeneration_save = True
+
+    company = factory.SubFactory(CompanyFactory, approvals_enabled=False)
+    created_by = factory.SubFactory(UserFactory)
+    freelancer = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Offer {n}")
+    offer_type = "direct"
+    contract_type = "hourly"
+    amount = Decimal("85.00")
+    currency = "USD"
+    weekly_hour_limit = 30
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+
+    @factory.post_generation
+    def first_revision(obj, create, extracted, **kwargs):
+        if create:
+            OfferRevision.objects.create(
+                offer=obj, number=1, created_by=obj.created_by, title=obj.title,
+                contract_type=obj.contract_type, amount=obj.amount, currency=obj.currency,
+                weekly_hour_limit=obj.weekly_hour_limit, start_date=obj.start_date, message=obj.message,
+            )
+
+
+def offer_terms(approval_request=None, **overrides) -> dict:
+    """Keyword arguments for offers.services.offer_send: the approval's own terms by default."""
+    ar = approval_request
+    terms = {
+        "approval_request_id": ar.pk if ar else None,
+        "offer_type": ar.offer_type if ar else "direct",
+        "job": ar.job if ar else None,
+        "freelancer": ar.freelancer if ar else None,
+        "freelancer_name": ar.freelancer_name if ar else "",
+        "freelancer_email": ar.freelancer_email if ar else "",
+        "title": ar.title if ar else "Django developer",
+        "contract_type": ar.contract_type if ar else "hourly",
+        "amount": ar.amount if ar else Decimal("85.00"),
+        "currency": ar.currency if ar else "USD",
+        "weekly_hour_limit": ar.weekly_hour_limit if ar else 30,
+        "start_date": ar.start_date if ar else timezone.localdate() + datetime.timedelta(days=7),
+        "message": "Welcome aboard.",
+    }
+    terms.update(overrides)
+    return terms
+
+
+def sent_offer(*, sent_by, approval_request=None, **overrides) -> Offer:
+    """An offer sent through the real service (consumes the approval when one is given)."""
+    from offers.services import offer_send
+
+    return offer_send(sent_by=sent_by, **offer_terms(approval_request, **overrides))
