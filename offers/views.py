@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import client_required, freelancer_required
@@ -141,7 +141,7 @@ def _request_approval_url(data) -> str:
     params = {name: entered.get(name, "") for name in APPROVAL_PREFILL_FIELDS}
     params["justification"] = ""
     params["next"] = reverse("offers:offer_create") + "?" + urlencode(entered)
-    return reverse("approvals:dashboard") + "new/?" + urlencode(params)
+    return reverse("approvals:create") + "?" + urlencode(params)
 
 
 def _terms_of_request(approval_request) -> dict:
@@ -243,16 +243,6 @@ def offer_create(request):
 # Offers: one offer.
 
 
-def _approval_request_url(approval_request_id: int) -> str | None:
-    """The request's page in the approvals app (named by that app; no link until it exists)."""
-    for name in ("approvals:detail", "approvals:request_detail"):
-        try:
-            return reverse(name, args=[approval_request_id])
-        except NoReverseMatch:
-            continue
-    return None
-
-
 def _modify_initial(offer: Offer) -> dict:
     return {name: getattr(offer, name) for name in OfferTermsForm.base_fields}
 
@@ -275,7 +265,8 @@ def _render_offer(request, offer, *, modify_form=None, decline_form=None, differ
         "decline_open": decline_form is not None,
         "differences": differences,
         "approval_url": (
-            _approval_request_url(offer.approval_request_id) if offer.approval_request_id else None
+            reverse("approvals:detail", args=[offer.approval_request_id])
+            if offer.approval_request_id else None
         ),
         "nav_key": "offers" if is_client_view else "my-offers",
     }
