@@ -17,7 +17,9 @@ def home(request):
     if not user.is_authenticated:
         return redirect("accounts:login")
     if user.is_client:
-        return redirect("approvals:dashboard")
+        if user.membership.company.approvals_enabled:
+            return redirect("approvals:dashboard")
+        return redirect("offers:offer_list")
     if user.is_freelancer:
         return redirect("offers:invitations")
     if user.is_staff:

@@ -39,10 +39,10 @@ def _not_available(user, *, creating: bool = False) -> str:
     return ""
 
 
-def _render_not_available(request, reason):
+def _render_not_available(request, reason, *, status=403):
     return render(
         request, "approvals/not_available.html",
-        {"reason": reason, "nav_key": "approvals"}, status=403,
+        {"reason": reason, "nav_key": "approvals"}, status=status,
     )
 
 
@@ -51,7 +51,8 @@ def dashboard(request):
     """Tabs by state with counts, search by freelancer or title, newest first, paginated."""
     reason = _not_available(request.user)
     if reason:
-        return _render_not_available(request, reason)
+        # The dashboard is in everyone's navigation: explaining is not a refusal.
+        return _render_not_available(request, reason, status=200)
     tab = request.GET.get("tab", "pending")
     if tab not in selectors.TAB_STATES:
         tab = "pending"

@@ -51,3 +51,14 @@ def test_client_pages_answer_404_to_freelancers(client):
     client.force_login(freelancer())
     assert client.get("/jobs/").status_code == 404
     assert client.get("/approvals/").status_code == 404
+
+
+def test_home_sends_each_person_to_their_main_page(client):
+    from tests.factories import CompanyFactory
+
+    client.force_login(hiring_manager())
+    assert client.get("/").url == "/approvals/"
+    client.force_login(hiring_manager(CompanyFactory(is_enterprise=False, approvals_enabled=False)))
+    assert client.get("/").url == "/offers/"
+    client.force_login(freelancer())
+    assert client.get("/").url == "/proposals/invitations/"
