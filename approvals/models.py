@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import CURRENCY_CHOICES, Company
-from offers.models import ContractType, Job, OfferType
+from offers.models import ContractType, Job, NamesFreelancer, OfferType
 
 
 class State(models.TextChoices):
@@ -18,7 +18,7 @@ class State(models.TextChoices):
     CONSUMED = "consumed", "Used"
 
 
-class ApprovalRequest(FSMModelMixin, models.Model):
+class ApprovalRequest(NamesFreelancer, FSMModelMixin, models.Model):
     """A hiring manager's request to send one contract offer, decided by an approver.
 
     Transitions change only the state and its timestamps; approvals.services does the
@@ -104,12 +104,6 @@ class ApprovalRequest(FSMModelMixin, models.Model):
 
     def __str__(self):
         return f"{self.title} for {self.freelancer_display} ({self.get_state_display()})"
-
-    @property
-    def freelancer_display(self):
-        if self.freelancer_id:
-            return str(self.freelancer)
-        return self.freelancer_name or self.freelancer_email
 
     @property
     def is_past_expiry(self):

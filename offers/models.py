@@ -127,6 +127,16 @@ class OfferType(models.TextChoices):
     PAYROLL = "payroll", "Payroll"
 
 
+class NamesFreelancer:
+    """For rows that name a marketplace freelancer or, for a BYO offer, a name and an email."""
+
+    @property
+    def freelancer_display(self):
+        if self.freelancer_id:
+            return str(self.freelancer)
+        return self.freelancer_name or self.freelancer_email
+
+
 class OfferTerms(models.Model):
     """The terms of an offer; shared by the offer (latest terms) and each revision."""
 
@@ -146,7 +156,7 @@ class OfferTerms(models.Model):
         abstract = True
 
 
-class Offer(OfferTerms):
+class Offer(NamesFreelancer, OfferTerms):
     """A contract offer from a hiring manager to a freelancer.
 
     When the company has approvals enabled, the offer uses one approved request; a partial
@@ -210,12 +220,6 @@ class Offer(OfferTerms):
 
     def __str__(self):
         return f"{self.title} for {self.freelancer_display}"
-
-    @property
-    def freelancer_display(self):
-        if self.freelancer_id:
-            return str(self.freelancer)
-        return self.freelancer_name or self.freelancer_email
 
 
 class OfferRevision(OfferTerms):

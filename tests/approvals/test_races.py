@@ -4,36 +4,15 @@ import datetime
 import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from approvals import services
 from approvals.models import ApprovalRequest, ApprovalTransition, State
+from tests.concurrency import run_together
 from tests.factories import move_past_expiry
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-
-def _run_together(*callables):
-    """Start every callable at the same moment, each in a thread with its own connection."""
-    barrier = threading.Barrier(len(callables))
-    results = [None] * len(callables)
-
-    def runner(index, fn):
-        try:
-            barrier.wait()
-            results[index] = ("ok", fn())
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
-            results[index] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, fn)) for i, fn in enumerate(callables)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def _decisions(approval_request):
@@ -47,7 +26,7 @@ def _decisions(approval_request):
 def test_two_decisions_at_once_make_exactly_one_transition(team, make_request, first, second):
     for _ in range(5):
         approval_request = make_request()
-        results = _run_together(*[
+        results = run_together(*[
             lambda d=decision, pk=approval_request.pk: services.approval_request_decide(
                 approval_request_id=pk, actor=team.approver, decision=d
             )
@@ -68,7 +47,7 @@ def test_two_decisions_at_once_make_exactly_one_transition(team, make_request, f
 def test_decision_racing_the_sweep_on_a_stale_request_ends_with_one_expiry(team, make_request):
     for _ in range(5):
         approval_request = move_past_expiry(make_request())
-        results = _run_together(
+        results = run_together(
             lambda pk=approval_request.pk: services.approval_request_approve(
                 approval_request_id=pk, actor=team.approver
             ),
@@ -110,7 +89,7 @@ def test_decisions_racing_the_sweep_at_the_expiry_boundary_change_each_request_o
         for r in requests
     ]
     sweeps = [wait_then(services.approval_requests_expire_stale) for _ in range(2)]
-    _run_together(*deciders, *sweeps)
+    run_together(*deciders, *sweeps)
     # Let the window of every request close, then a final sweep settles the rest.
     threading.Event().wait(max(0, (start - timezone.now()).total_seconds()) + 0.2)
     services.approval_requests_expire_stale()

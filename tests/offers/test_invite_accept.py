@@ -1,12 +1,11 @@
-import threading
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from accounts.models import ConnectsLedgerEntry, FreelancerProfile
 from offers.invite_services import InviteError, invite_accept
 from offers.models import Invite, Proposal
+from tests.concurrency import run_together
 from tests.factories import InviteFactory, client_job, direct_invite, freelancer
 
 
@@ -86,24 +85,12 @@ def test_two_accepts_racing_never_take_the_balance_below_zero():
     """Two direct invites, Connects for one: exactly one accept wins, the balance ends at 0."""
     ada = freelancer(connects_balance=6)
     invites = [direct_invite(ada, job=client_job(connects_price=6)) for _ in range(2)]
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def accept(invite):
-        try:
-            barrier.wait()
-            invite_accept(invite_id=invite.pk, freelancer=ada)
-            outcomes.append("accepted")
-        except InviteError as error:
-            outcomes.append(str(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=accept, args=(invite,)) for invite in invites]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = [
+        "accepted" if kind == "ok" else str(value)
+        for kind, value in run_together(
+            *[lambda invite=invite: invite_accept(invite_id=invite.pk, freelancer=ada) for invite in invites]
+        )
+    ]
 
     assert sorted(outcomes) == [
         "Accepting this invite costs 6 Connects and you have 0. Get more Connects, then accept again.",
@@ -118,23 +105,7 @@ def test_two_accepts_racing_never_take_the_balance_below_zero():
 def test_the_same_invite_accepted_twice_at_once_charges_once():
     ada = freelancer(connects_balance=20)
     invite = direct_invite(ada, job=client_job(connects_price=6))
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def accept():
-        try:
-            barrier.wait()
-            invite_accept(invite_id=invite.pk, freelancer=ada)
-            outcomes.append("accepted")
-        except InviteError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=accept) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_together(*[lambda: invite_accept(invite_id=invite.pk, freelancer=ada)] * 2)
+    outcomes = ["accepted" if kind == "ok" else "refused" for kind, _ in results]
     assert sorted(outcomes) == ["accepted", "refused"]
     assert balance(ada) == 14

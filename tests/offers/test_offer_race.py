@@ -1,13 +1,12 @@
 """Races settled in PostgreSQL: one approval backs at most one live offer."""
 
-import threading
 
 import pytest
-from django.db import connection
 
 from approvals.models import ApprovalRequest, ApprovalTransition
 from offers.models import Offer, OfferRevision
 from offers.services import APPROVAL_IN_USE_MESSAGE, OfferError, offer_accept, offer_send, offer_withdraw
+from tests.concurrency import run_together
 from tests.factories import (
     CompanyFactory,
     approved_request,
@@ -19,35 +18,13 @@ from tests.factories import (
 from tests.factories import sent_offer as send
 
 
-def _run_at_once(*calls):
-    """Run each call in its own thread (own connection), released together by a barrier."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = ("ok", call())
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
-            results[index] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_offers_sent_at_once_with_one_approval_exactly_one_wins():
     company = CompanyFactory()
     manager = hiring_manager(company)
     approval = approved_request(company=company, requester=manager, approver=approver(company),
                                 freelancer=freelancer())
-    results = _run_at_once(
+    results = run_together(
         lambda: offer_send(sent_by=manager, **offer_terms(approval, title="First tab")),
         lambda: offer_send(sent_by=manager, **offer_terms(approval, title="Second tab")),
     )
@@ -71,7 +48,7 @@ def test_withdraw_and_accept_at_once_end_with_exactly_one_answer():
     )
     offer = send(sent_by=manager, approval_request=approval)
 
-    results = _run_at_once(
+    results = run_together(
         lambda: offer_withdraw(offer_id=offer.pk, withdrawn_by=manager),
         lambda: offer_accept(offer_id=offer.pk, freelancer=talent),
     )
@@ -110,7 +87,7 @@ def test_two_withdrawals_at_once_release_the_approval_exactly_once():
     )
     offer = send(sent_by=manager, approval_request=approval)
 
-    results = _run_at_once(
+    results = run_together(
         lambda: offer_withdraw(offer_id=offer.pk, withdrawn_by=manager),
         lambda: offer_withdraw(offer_id=offer.pk, withdrawn_by=manager),
     )

@@ -1,50 +1,26 @@
-import threading
-
 import pytest
-from django.db import connection
 
 from offers.models import Invite
 from referrals.models import Referral
-from referrals.services import ReferralError, referral_create
+from referrals.services import referral_create
+from tests.concurrency import outcomes, run_together
 from tests.factories import beta_freelancer, client_job, direct_invite, freelancer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def run_together(*calls):
-    """Run each call in its own thread (own DB connection), started at the same moment."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-            outcomes.append("ok")
-        except ReferralError as error:
-            outcomes.append(str(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
 
 def test_two_referrals_from_the_same_invite_at_once_make_exactly_one():
     invite = direct_invite(beta_freelancer())
-    outcomes = run_together(
+    results = outcomes(run_together(
         lambda: referral_create(
             invite_id=invite.pk, referrer=invite.freelancer, referred=freelancer(), reason="Busy"
         ),
         lambda: referral_create(
             invite_id=invite.pk, referrer=invite.freelancer, referred=freelancer(), reason="Busy"
         ),
-    )
-    assert outcomes.count("ok") == 1
+    ))
+    assert results.count("ok") == 1
     assert Referral.objects.count() == 1
     assert Invite.objects.filter(source=Invite.Source.REFERRAL).count() == 1
 
@@ -53,13 +29,13 @@ def test_two_freelancers_referring_the_same_person_at_once_make_exactly_one():
     job = client_job()
     first, second = direct_invite(beta_freelancer(), job=job), direct_invite(beta_freelancer(), job=job)
     grace = freelancer()
-    outcomes = run_together(
+    results = outcomes(run_together(
         lambda: referral_create(invite_id=first.pk, referrer=first.freelancer, referred=grace, reason="Busy"),
         lambda: referral_create(
             invite_id=second.pk, referrer=second.freelancer, referred=grace, reason="Busy"
         ),
-    )
-    assert outcomes.count("ok") == 1
+    ))
+    assert results.count("ok") == 1
     assert Referral.objects.count() == 1
     # The loser's decline was rolled back with the refused referral: nothing saved.
     states = sorted(Invite.objects.filter(pk__in=[first.pk, second.pk]).values_list("state", flat=True))
