@@ -21,6 +21,15 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def _provider_message_id(message) -> str:
+    """The provider's id for a sent message: anymail gives one id, a set of ids (one per
+    recipient) or None, and some providers' ids are not strings."""
+    message_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
+    if isinstance(message_id, set | frozenset | list | tuple):
+        return ",".join(sorted(str(part) for part in message_id))
+    return "" if message_id is None else str(message_id)
+
+
 def send_once(*, key: str, template: str, to: list[str], context: dict) -> bool:
     """Render and send the email unless one with this key was already sent.
 
@@ -41,9 +50,8 @@ def send_once(*, key: str, template: str, to: list[str], context: dict) -> bool:
         message = EmailMultiAlternatives(subject=subject, body=text, to=to)
         message.attach_alternative(html, "text/html")
         message.send()
-        status = getattr(message, "anymail_status", None)
         record.subject = subject
-        record.message_id = (getattr(status, "message_id", None) or "")[:300]
+        record.message_id = _provider_message_id(message)[:300]
         record.sent_at = timezone.now()
         record.save(update_fields=["subject", "message_id", "sent_at"])
     return True

@@ -12,6 +12,16 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def anymail_test_backend(settings):
+    """Send through anymail's test backend (Django's test runner would swap in locmem).
+
+    It goes through anymail's real sending path, statuses included, and still collects the
+    messages in mail.outbox (the ``mailoutbox`` fixture).
+    """
+    settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+
+
 @pytest.fixture
 def password():
     from tests.factories.accounts import PASSWORD
