@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint browser services worker beat clean
+.PHONY: setup run test lint browser services worker beat clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test: setup browser
 
 lint: setup
 	$(BIN)/ruff check .
+
+## Print benchmark figures (rows, SQL queries, median/p95 ms) on PostgreSQL; empties DATABASE_URL's *bench* database.
+bench: setup
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 ## Debian's chromium for the Playwright tests (never a downloaded browser).
 browser:
