@@ -70,6 +70,18 @@ def test_requests_cannot_be_added_in_the_admin(admin_client):
     assert response.status_code == 403
 
 
+def test_requests_cannot_be_deleted_in_the_admin(admin_client, make_request):
+    """Deleting would erase the audit trail with it; the admin expires instead."""
+    approval_request = make_request()
+    url = reverse("admin:approvals_approvalrequest_delete", args=[approval_request.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    page = admin_client.get(
+        reverse("admin:approvals_approvalrequest_change", args=[approval_request.pk])
+    ).content.decode()
+    assert url not in page
+    assert approval_request.transitions.exists()
+
+
 def test_expire_action_expires_only_requests_past_their_window(admin_client, make_request):
     stale = move_past_expiry(make_request(title="Stale"))
     fresh = make_request(title="Fresh")
