@@ -103,6 +103,14 @@ def test_search_by_title_or_freelancer_and_counts_follow_it(client, team, make_r
     assert "No pending requests match “nobody”." in response.content.decode()
 
 
+def test_search_with_a_nul_character_answers_instead_of_failing(client, team, make_request):
+    make_request(title="Senior Django developer")
+    client.force_login(team.manager)
+    response = client.get(reverse("approvals:dashboard"), {"q": "Django\x00"})
+    assert response.status_code == 200
+    assert _rows(response) == ["Senior Django developer"]
+
+
 def test_paginated_by_twenty(client, team, make_request):
     for n in range(25):
         make_request(title=f"Request {n:02}")

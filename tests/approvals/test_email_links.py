@@ -33,6 +33,30 @@ def test_link_get_shows_the_request_and_a_confirm_button_without_changing_it(cli
     assert _log_count(approval_request) == 1
 
 
+def test_decline_link_page_says_it_will_decline(client, make_request):
+    page = client.get(_url(make_request(), "decline")).content.decode()
+    assert "confirm below to decline it" in page and "Confirm: Decline" in page
+    assert "Confirm: Approve" not in page
+
+
+@pytest.mark.parametrize("comment, message", [
+    ("Too long. " * 250, "Ensure this value has at most 2000 characters"),
+    ("Fine\x00by me", "Null characters are not allowed."),
+])
+def test_link_post_with_a_refused_comment_keeps_it_and_changes_nothing(client, make_request, comment,
+                                                                        message):
+    approval_request = make_request()
+    response = client.post(_url(approval_request), {"comment": comment})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page and "Confirm: Approve" in page
+    if "\x00" not in comment:
+        assert comment.strip() in page
+    approval_request.refresh_from_db()
+    assert approval_request.state == State.PENDING
+    assert _log_count(approval_request) == 1
+
+
 def test_link_head_and_repeated_gets_change_nothing(client, make_request):
     approval_request = make_request()
     url = _url(approval_request, "decline")
