@@ -81,6 +81,17 @@ def test_person_with_both_roles_sees_both_and_their_decisions_come_first(client,
     assert "Awaiting your decision" in response.content.decode()
 
 
+def test_request_past_its_decision_window_is_not_shown_as_awaiting_a_decision(client, team,
+                                                                              make_request):
+    """Before the sweep has run, a stale pending request is listed but cannot be decided."""
+    make_request(title="Live")
+    move_past_expiry(make_request(title="Stale"))  # newer, yet no longer awaiting
+    client.force_login(team.approver)
+    response = client.get(reverse("approvals:dashboard"))
+    assert _rows(response) == ["Live", "Stale"]
+    assert response.content.decode().count("Awaiting your decision") == 1
+
+
 def test_newest_first(client, team, make_request):
     for title in ("First", "Second", "Third"):
         make_request(title=title)
