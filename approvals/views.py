@@ -153,9 +153,6 @@ def _detail_context(request, approval_request, *, decision_form=None) -> dict:
         "approval_request": approval_request,
         "can_decide": can_decide,
         "can_resubmit": is_requester and approval_request.state in (State.DECLINED, State.EXPIRED),
-        # The requester may send an offer with a usable approval (the offer form preselects it).
-        "can_send_offer": is_requester and approval_request.state == State.APPROVED
-        and not approval_request.is_past_expiry,
         "decision_form": (decision_form or DecisionForm()) if can_decide else None,
         "nav_key": "approvals",
     }

@@ -124,7 +124,7 @@ def test_request_page_shows_details_approver_and_timeline(client, team, approval
                  "Requested", "Pending → Declined", "Too expensive.", "Resubmit"):
         assert text in page, text
     # A declined request can never back an offer: no "Send offer", no empty offer section.
-    assert "No offer uses this approval yet" not in page and "Send offer" not in page
+    assert "No offer uses this approval yet" not in page and "Send the offer" not in page
 
 
 def test_too_long_comment_is_shown_again_and_changes_nothing(client, team, approval_request):
