@@ -16,9 +16,10 @@ Decisions where the issue was silent (also in the docstrings where they are enfo
   that expires within a day; requests created less than 12 hours earlier are not reminded.
 - The request form uses the offer form's bounds (at most 80 hours a week; at most 100,000 an
   hour or 10,000,000 fixed), so nothing is approved that no offer could carry.
-- The requester of an approved, unexpired request gets "Send offer" on its page (the offer
+- The requester of an approved, unexpired request gets "Send the offer" on its page (the offer
   form preselects the approval). Pending, declined and expired requests show no offer section
-  unless an offer once used them.
+  unless an offer once used them. The decision email links the next step: send the offer,
+  or resubmit the declined request.
 - A pending request past its decision window is not flagged "Awaiting your decision" on the
   dashboard, even before the sweep marks it expired.
 - Requests cannot be deleted in the admin (the audit trail would go with them); staff expire.

@@ -58,6 +58,8 @@ def test_decision_email_goes_to_the_requester_with_the_comment(
     assert "Comment: Over budget." in message.body
     assert f"http://testserver/approvals/{approval_request.pk}/" in message.body
     assert "Over budget." in message.alternatives[0][0]
+    resubmit_url = f"http://testserver/approvals/{approval_request.pk}/resubmit/"
+    assert resubmit_url in message.body and resubmit_url in message.alternatives[0][0]
 
 
 def test_no_decision_email_when_the_transaction_rolls_back(
@@ -88,6 +90,9 @@ def test_approval_email_says_until_when_it_can_be_used(
     [message] = mailoutbox
     assert message.subject.startswith("Approved: Data engineer")
     assert "You can send the offer until" in message.body
+    send_url = f"http://testserver/offers/new/?approval_request={approval_request.pk}"
+    assert send_url in message.body
+    assert send_url in message.alternatives[0][0].replace("&amp;", "&")
 
 
 def test_expiry_email_goes_to_the_requester_once(
