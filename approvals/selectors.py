@@ -111,6 +111,18 @@ def approval_request_for_user(*, user, approval_request_id: int) -> ApprovalRequ
     )
 
 
+def approval_request_decision(*, approval_request_id: int) -> ApprovalTransition | None:
+    """The approve or decline entry of a request's audit trail, if it was decided (for the
+    one-click link page, whose token already proves who may see the request)."""
+    return (
+        ApprovalTransition.objects.filter(
+            request_id=approval_request_id, name__in=["approve", "decline"]
+        )
+        .select_related("actor")
+        .first()
+    )
+
+
 def approval_request_to_resubmit(*, user, approval_request_id: int) -> ApprovalRequest:
     """The user's own declined or expired request, to copy into a new one; otherwise 404."""
     approval_request = approval_request_for_user(user=user, approval_request_id=approval_request_id)

@@ -209,6 +209,11 @@ def email_decision(request, token):
     if request.user.is_authenticated and request.user.pk != check.approver_id:
         context["wrong_user"] = True
         return render(request, "approvals/email_decision.html", context, status=403)
+    if check.status == "used":
+        # Say who decided and when: usually the approver themself, just now or earlier.
+        context["decision"] = selectors.approval_request_decision(
+            approval_request_id=check.approval_request.pk
+        )
     if not check.ok or request.method != "POST":
         context["form"] = DecisionForm(initial={"decision": check.action})
         return render(request, "approvals/email_decision.html", context)
