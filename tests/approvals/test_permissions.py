@@ -1,5 +1,7 @@
 """Who sees and decides a request: requester, approver, other member, other company, anonymous."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -123,6 +125,10 @@ def test_request_page_shows_details_approver_and_timeline(client, team, approval
     for text in ("Senior Django developer", "Ada Lovelace", "85.00 USD", "Alan Approver",
                  "Requested", "Pending → Declined", "Too expensive.", "Resubmit"):
         assert text in page, text
+    # Times on the page say their zone, the timeline's as well as the expiry's.
+    assert re.search(
+        r'Pending → Declined</strong>\s+by Alan Approver\s+<span class="meta">[^<]+ UTC</span>', page
+    )
     # A declined request can never back an offer: no "Send offer", no empty offer section.
     assert "No offer uses this approval yet" not in page and "Send the offer" not in page
 
