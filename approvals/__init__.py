@@ -23,7 +23,7 @@ Decisions where the issue was silent (also in the docstrings where they are enfo
 - A pending request past its decision window is not flagged "Awaiting your decision" on the
   dashboard, even before the sweep marks it expired.
 - A request with exactly the terms of one of the requester's pending requests to the same
-  approver is refused with a link to it (a double-clicked submit would otherwise ask twice);
+  approver is refused, naming it (a double-clicked submit would otherwise ask twice);
   creates by one requester are serialised on their Membership row so two POSTs at once
   cannot both pass. The justification is not compared.
 - Requests cannot be deleted in the admin (the audit trail would go with them); staff expire.
