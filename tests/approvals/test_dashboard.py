@@ -45,6 +45,18 @@ def test_each_tab_lists_its_state_with_counts(client, team, make_request, tab, t
     assert 'aria-current="page">' + {"used": "Used"}.get(tab, tab.capitalize()) in response.content.decode()
 
 
+@pytest.mark.parametrize("tab, header", [
+    ("pending", "Decide by"), ("approved", "Valid until"), ("declined", "Declined on"),
+    ("expired", "Expired on"), ("used", "Used since"),
+])
+def test_each_tab_dates_rows_by_what_matters_in_that_state(client, team, make_request, tab, header):
+    """Not a bare "Updated": the date column says what the date is."""
+    _states_fixture(team, make_request)
+    client.force_login(team.manager)
+    page = client.get(reverse("approvals:dashboard"), {"tab": tab}).content.decode()
+    assert f"<th>{header}</th>" in page
+
+
 def test_unknown_tab_falls_back_to_pending(client, team, make_request):
     _states_fixture(team, make_request)
     client.force_login(team.manager)
