@@ -14,6 +14,19 @@ Decisions where the issue was silent (also in the docstrings where they are enfo
   their validity; consumed ones expire only when their offer is released after validity.
 - The reminder goes once per request (reminded_at), to the approver of a pending request
   that expires within a day; requests created less than 12 hours earlier are not reminded.
+- The request form uses the offer form's bounds (at most 80 hours a week; at most 100,000 an
+  hour or 10,000,000 fixed), so nothing is approved that no offer could carry.
+- The requester of an approved, unexpired request gets "Send the offer" on its page (the offer
+  form preselects the approval). Pending, declined and expired requests show no offer section
+  unless an offer once used them. The decision email links the next step: send the offer,
+  or resubmit the declined request.
+- A pending request past its decision window is not flagged "Awaiting your decision" on the
+  dashboard, even before the sweep marks it expired.
+- A request with exactly the terms of one of the requester's pending requests to the same
+  approver is refused, naming it (a double-clicked submit would otherwise ask twice);
+  creates by one requester are serialised on their Membership row so two POSTs at once
+  cannot both pass. The justification is not compared.
+- Requests cannot be deleted in the admin (the audit trail would go with them); staff expire.
 - A tampered link shows no request; a genuine but used or expired link shows the request's
   current state; a signed-in different user is refused (403) without changing anything.
 """

@@ -60,6 +60,15 @@ class ApprovalRequestAdmin(admin.ModelAdmin):
         # Requests are created by hiring managers, through the form and its rules.
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # Nothing here is edited by hand: the page is a read-only view (no Save buttons that
+        # could only fail); the Expire action goes through the service.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a request would erase its audit trail (the log cascades); expire it instead.
+        return False
+
     @admin.display(description="Freelancer")
     def freelancer_display(self, obj):
         return obj.freelancer_display

@@ -39,12 +39,19 @@ def send_new_request(approval_request: ApprovalRequest) -> bool:
 
 
 def send_decision(approval_request: ApprovalRequest) -> bool:
-    """To the requester: approved or declined, with the approver's comment."""
+    """To the requester: approved or declined, with the approver's comment and the next step
+    as a link (send the offer with this approval, or resubmit the declined request)."""
     return send_once(
         key=f"approval-decision:{approval_request.pk}",
         template="approvals/emails/decision",
         to=[approval_request.requester.email],
-        context=_context(approval_request),
+        context=_context(
+            approval_request,
+            resubmit_url=absolute_url(reverse("approvals:resubmit", args=[approval_request.pk])),
+            send_offer_url=absolute_url(
+                f"{reverse('offers:offer_create')}?approval_request={approval_request.pk}"
+            ),
+        ),
     )
 
 

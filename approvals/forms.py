@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import CURRENCY_CHOICES
+from offers.forms import MAX_AMOUNT, MAX_WEEKLY_HOURS
 from offers.models import ContractType, OfferType
 
 from . import selectors
@@ -26,6 +27,8 @@ class FreelancerChoiceField(forms.ModelChoiceField):
 class ApprovalRequestForm(forms.Form):
     """What the hiring manager asks to offer. Validates input only; the service creates.
 
+    Amounts and weekly hours have the offer form's bounds (offers.forms), so whatever is
+    approved can be sent as an offer on the same terms.
     A marketplace freelancer is required for direct and payroll offers; a BYO offer names
     the freelancer by name and email instead. Job posts are the company's own only, and the
     approver is one of the company's approvers other than the requester (preselected when
@@ -54,8 +57,10 @@ class ApprovalRequestForm(forms.Form):
         help_text="Hourly rate or fixed price.",
     )
     currency = forms.ChoiceField(choices=CURRENCY_CHOICES, initial="USD")
+    # The same bounds as the offer form: an approval must be usable for an offer on its terms.
     weekly_hour_limit = forms.IntegerField(
-        min_value=1, max_value=168, required=False, help_text="Required for hourly contracts."
+        min_value=1, max_value=MAX_WEEKLY_HOURS, required=False,
+        help_text=f"Required for hourly contracts: 1 to {MAX_WEEKLY_HOURS} hours.",
     )
     start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     justification = forms.CharField(
@@ -132,6 +137,12 @@ class ApprovalRequestForm(forms.Form):
                 self.add_error("freelancer", "Choose the freelancer from the marketplace.")
             data["freelancer_name"] = ""
             data["freelancer_email"] = ""
+        amount, contract_type = data.get("amount"), data.get("contract_type")
+        if amount is not None and contract_type in MAX_AMOUNT and amount > MAX_AMOUNT[contract_type]:
+            what = "an hourly rate" if contract_type == ContractType.HOURLY else "a fixed price"
+            self.add_error(
+                "amount", f"That is too much for {what}: the maximum is {MAX_AMOUNT[contract_type]:,}."
+            )
         if data.get("contract_type") == ContractType.HOURLY:
             if not data.get("weekly_hour_limit") and "weekly_hour_limit" not in self.errors:
                 self.add_error("weekly_hour_limit", "Set a weekly hour limit for an hourly contract.")

@@ -8,6 +8,7 @@ approver, in their own company only. A person holding both roles sees both. Anyt
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import User
 from offers.models import Job, Offer
@@ -59,7 +60,11 @@ def approval_request_tab_counts(*, user, search: str = "") -> dict[str, int]:
 
 def approval_requests_for_dashboard(*, user, tab: str = "pending", search: str = "") -> QuerySet:
     """The user's requests in one tab, newest first; requests awaiting this user's decision
-    come before everything else (for a person with both roles, in the Pending tab)."""
+    come before everything else (for a person with both roles, in the Pending tab).
+
+    A pending request whose decision window has passed (the sweep has not run yet) no longer
+    awaits anyone: it cannot be decided, so it is neither flagged nor put first.
+    """
     state = TAB_STATES.get(tab, State.PENDING)
     return (
         _search(_visible_to(user), search)
@@ -67,7 +72,10 @@ def approval_requests_for_dashboard(*, user, tab: str = "pending", search: str =
         .select_related("requester", "approver", "freelancer", "job")
         .annotate(
             awaiting_me=Case(
-                When(approver_id=user.pk, state=State.PENDING, then=Value(0)),
+                When(
+                    approver_id=user.pk, state=State.PENDING, expires_at__gt=timezone.now(),
+                    then=Value(0),
+                ),
                 default=Value(1),
                 output_field=IntegerField(),
             )
@@ -100,6 +108,18 @@ def approval_request_for_user(*, user, approval_request_id: int) -> ApprovalRequ
             ),
         ),
         pk=approval_request_id,
+    )
+
+
+def approval_request_decision(*, approval_request_id: int) -> ApprovalTransition | None:
+    """The approve or decline entry of a request's audit trail, if it was decided (for the
+    one-click link page, whose token already proves who may see the request)."""
+    return (
+        ApprovalTransition.objects.filter(
+            request_id=approval_request_id, name__in=["approve", "decline"]
+        )
+        .select_related("actor")
+        .first()
     )
 
 

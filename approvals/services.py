@@ -140,6 +140,10 @@ def approval_request_create(
     (if any) is the company's own; a resubmission links to the requester's own declined or
     expired request. The decision window starts now (Company.decision_window_days). The
     approver is emailed after commit.
+
+    A request with exactly the terms of one of the requester's pending requests to the same
+    approver is refused (a double-clicked submit, or asking twice): the approver would get
+    the same question twice. The justification is not a term and is not compared.
     """
     membership = _membership(requester)
     if membership is None or not membership.is_hiring_manager:
@@ -164,22 +168,41 @@ def approval_request_create(
         raise ApprovalError("Only your own declined or expired requests can be resubmitted.")
     if freelancer is None and not freelancer_email:
         raise ApprovalError("Name the freelancer the offer is for.")
+    title = title or (job.title if job else "")
+    freelancer_name = freelancer_name if freelancer is None else ""
+    freelancer_email = freelancer_email if freelancer is None else ""
+    weekly_hour_limit = weekly_hour_limit if contract_type == "hourly" else None
     now = timezone.now()
     with transaction.atomic():
+        # Creates by one requester run one at a time, so a double-clicked submit (two POSTs at
+        # once) cannot slip two identical requests past the check below.
+        Membership.objects.select_for_update().filter(pk=membership.pk).first()
+        duplicate = ApprovalRequest.objects.filter(
+            requester_id=requester.pk, approver_id=approver.pk, state=State.PENDING,
+            expires_at__gt=now, job=job, title=title, freelancer=freelancer,
+            freelancer_email=freelancer_email, offer_type=offer_type, contract_type=contract_type,
+            amount=amount, currency=currency, weekly_hour_limit=weekly_hour_limit,
+            start_date=start_date,
+        ).first()
+        if duplicate is not None:
+            raise ApprovalError(
+                f"You already asked {approver} to approve exactly these terms: request "
+                f"#{duplicate.pk} is pending. Open it from Approvals, or change the terms."
+            )
         approval_request = ApprovalRequest.objects.create(
             company=company,
             requester=requester,
             approver=approver,
             job=job,
-            title=title or (job.title if job else ""),
+            title=title,
             freelancer=freelancer,
-            freelancer_name=freelancer_name if freelancer is None else "",
-            freelancer_email=freelancer_email if freelancer is None else "",
+            freelancer_name=freelancer_name,
+            freelancer_email=freelancer_email,
             offer_type=offer_type,
             contract_type=contract_type,
             amount=amount,
             currency=currency,
-            weekly_hour_limit=weekly_hour_limit if contract_type == "hourly" else None,
+            weekly_hour_limit=weekly_hour_limit,
             start_date=start_date,
             justification=justification,
             resubmission_of=resubmission_of,

@@ -56,7 +56,8 @@ def dashboard(request):
     tab = request.GET.get("tab", "pending")
     if tab not in selectors.TAB_STATES:
         tab = "pending"
-    search = request.GET.get("q", "").strip()[:100]
+    # NUL cannot reach PostgreSQL (it would answer 500); no one searches for it.
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     counts = selectors.approval_request_tab_counts(user=request.user, search=search)
     rows = selectors.approval_requests_for_dashboard(user=request.user, tab=tab, search=search)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -139,9 +140,7 @@ def resubmit(request, pk):
     return _request_form(request, resubmission_of=old)
 
 
-@client_required
-def detail(request, pk):
-    approval_request = selectors.approval_request_for_user(user=request.user, approval_request_id=pk)
+def _detail_context(request, approval_request, *, decision_form=None) -> dict:
     is_approver = approval_request.approver_id == request.user.pk
     can_decide = (
         is_approver
@@ -149,26 +148,37 @@ def detail(request, pk):
         and not approval_request.is_past_expiry
         and request.user.membership.is_approver
     )
-    can_resubmit = approval_request.requester_id == request.user.pk and approval_request.state in (
-        State.DECLINED, State.EXPIRED
-    )
-    return render(request, "approvals/detail.html", {
+    is_requester = approval_request.requester_id == request.user.pk
+    return {
         "approval_request": approval_request,
         "can_decide": can_decide,
-        "can_resubmit": can_resubmit,
-        "decision_form": DecisionForm() if can_decide else None,
+        "can_resubmit": is_requester and approval_request.state in (State.DECLINED, State.EXPIRED),
+        "decision_form": (decision_form or DecisionForm()) if can_decide else None,
         "nav_key": "approvals",
-    })
+    }
+
+
+@client_required
+def detail(request, pk):
+    approval_request = selectors.approval_request_for_user(user=request.user, approval_request_id=pk)
+    return render(request, "approvals/detail.html", _detail_context(request, approval_request))
 
 
 @require_POST
 @client_required
 def decide(request, pk):
-    """Approve or decline from the request page (the approver only)."""
+    """Approve or decline from the request page (the approver only).
+
+    A comment the form refuses (too long) is shown again with the message, so nothing typed
+    is lost and nothing changes.
+    """
     approval_request = selectors.approval_request_for_user(user=request.user, approval_request_id=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose Approve or Decline; a comment is at most 2000 characters.")
+        context = _detail_context(request, approval_request, decision_form=form)
+        if "comment" in form.errors and context["can_decide"]:
+            return render(request, "approvals/detail.html", context, status=400)
+        messages.error(request, "Choose Approve or Decline.")
         return redirect("approvals:detail", approval_request.pk)
     try:
         decided = services.approval_request_decide(
@@ -199,11 +209,21 @@ def email_decision(request, token):
     if request.user.is_authenticated and request.user.pk != check.approver_id:
         context["wrong_user"] = True
         return render(request, "approvals/email_decision.html", context, status=403)
+    if check.status == "used":
+        # Say who decided and when: usually the approver themself, just now or earlier.
+        context["decision"] = selectors.approval_request_decision(
+            approval_request_id=check.approval_request.pk
+        )
     if not check.ok or request.method != "POST":
         context["form"] = DecisionForm(initial={"decision": check.action})
         return render(request, "approvals/email_decision.html", context)
-    form = DecisionForm(request.POST)
-    comment = form.data.get("comment", "")[:2000]
+    # The action is the link's; the form only checks the comment (length, no NUL), and a
+    # refused comment is shown again on the confirm page, nothing changed.
+    form = DecisionForm({"decision": check.action, "comment": request.POST.get("comment", "")})
+    if not form.is_valid():
+        context["form"] = form
+        return render(request, "approvals/email_decision.html", context, status=400)
+    comment = form.cleaned_data["comment"]
     approver = request.user if request.user.is_authenticated else User.objects.get(pk=check.approver_id)
     try:
         decided = services.approval_request_decide(

@@ -60,6 +60,7 @@ def test_change_page_shows_the_transition_log_and_a_read_only_state(admin_client
     assert response.status_code == 200
     assert "Over budget" in page and "decline" in page and "create" in page
     assert 'name="state"' not in page
+    assert 'name="_save"' not in page  # a view, not a form that could only fail
     admin_client.post(url, {"state": "approved", "title": "Changed"})
     approval_request.refresh_from_db()
     assert approval_request.state == State.DECLINED and approval_request.title != "Changed"
@@ -68,6 +69,18 @@ def test_change_page_shows_the_transition_log_and_a_read_only_state(admin_client
 def test_requests_cannot_be_added_in_the_admin(admin_client):
     response = admin_client.get(reverse("admin:approvals_approvalrequest_add"))
     assert response.status_code == 403
+
+
+def test_requests_cannot_be_deleted_in_the_admin(admin_client, make_request):
+    """Deleting would erase the audit trail with it; the admin expires instead."""
+    approval_request = make_request()
+    url = reverse("admin:approvals_approvalrequest_delete", args=[approval_request.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    page = admin_client.get(
+        reverse("admin:approvals_approvalrequest_change", args=[approval_request.pk])
+    ).content.decode()
+    assert url not in page
+    assert approval_request.transitions.exists()
 
 
 def test_expire_action_expires_only_requests_past_their_window(admin_client, make_request):

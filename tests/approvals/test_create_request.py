@@ -168,6 +168,48 @@ def test_bad_input_gets_a_clear_message(client, team, field, value, message):
     assert ApprovalRequest.objects.count() == 0
 
 
+@pytest.mark.parametrize("overrides, message", [
+    ({"weekly_hour_limit": "81"}, "Ensure this value is less than or equal to 80."),
+    ({"amount": "100000.01"}, "That is too much for an hourly rate: the maximum is 100,000."),
+    ({"contract_type": "fixed", "amount": "10000000.01"},
+     "That is too much for a fixed price: the maximum is 10,000,000."),
+])
+def test_terms_an_offer_could_never_carry_are_refused(client, team, overrides, message):
+    """The offer form caps hours and amounts; an approval beyond them could never be used."""
+    client.force_login(team.manager)
+    response = client.post(reverse("approvals:create"), _form_data(team, **overrides))
+    assert message in response.content.decode()
+    assert ApprovalRequest.objects.count() == 0
+
+
+def test_terms_at_the_offer_limits_are_accepted(client, team):
+    client.force_login(team.manager)
+    client.post(reverse("approvals:create"), _form_data(team, weekly_hour_limit="80", amount="100000"))
+    assert ApprovalRequest.objects.get().weekly_hour_limit == 80
+
+
+def test_the_same_terms_twice_while_pending_are_refused_and_kept_on_the_form(client, team):
+    client.force_login(team.manager)
+    client.post(reverse("approvals:create"), _form_data(team))
+    first = ApprovalRequest.objects.get()
+    response = client.post(reverse("approvals:create"), _form_data(team, justification="Again."))
+    page = response.content.decode()
+    assert f"request #{first.pk} is pending" in page
+    assert 'value="Senior Django developer"' in page and "Again." in page
+    assert ApprovalRequest.objects.count() == 1
+
+
+def test_the_same_terms_are_accepted_once_the_first_is_decided_or_with_other_terms(client, team):
+    client.force_login(team.manager)
+    client.post(reverse("approvals:create"), _form_data(team))
+    client.post(reverse("approvals:create"), _form_data(team, amount="90.00"))
+    assert ApprovalRequest.objects.count() == 2
+    first = ApprovalRequest.objects.get(amount="95.50")
+    services.approval_request_decline(approval_request_id=first.pk, actor=team.approver)
+    client.post(reverse("approvals:create"), _form_data(team))
+    assert ApprovalRequest.objects.count() == 3
+
+
 def test_fixed_contract_drops_the_weekly_hour_limit(client, team):
     client.force_login(team.manager)
     client.post(reverse("approvals:create"), _form_data(team, contract_type="fixed"))

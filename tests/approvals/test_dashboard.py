@@ -45,6 +45,18 @@ def test_each_tab_lists_its_state_with_counts(client, team, make_request, tab, t
     assert 'aria-current="page">' + {"used": "Used"}.get(tab, tab.capitalize()) in response.content.decode()
 
 
+@pytest.mark.parametrize("tab, header", [
+    ("pending", "Decide by"), ("approved", "Valid until"), ("declined", "Declined on"),
+    ("expired", "Expired on"), ("used", "Used since"),
+])
+def test_each_tab_dates_rows_by_what_matters_in_that_state(client, team, make_request, tab, header):
+    """Not a bare "Updated": the date column says what the date is."""
+    _states_fixture(team, make_request)
+    client.force_login(team.manager)
+    page = client.get(reverse("approvals:dashboard"), {"tab": tab}).content.decode()
+    assert f"<th>{header}</th>" in page
+
+
 def test_unknown_tab_falls_back_to_pending(client, team, make_request):
     _states_fixture(team, make_request)
     client.force_login(team.manager)
@@ -81,6 +93,17 @@ def test_person_with_both_roles_sees_both_and_their_decisions_come_first(client,
     assert "Awaiting your decision" in response.content.decode()
 
 
+def test_request_past_its_decision_window_is_not_shown_as_awaiting_a_decision(client, team,
+                                                                              make_request):
+    """Before the sweep has run, a stale pending request is listed but cannot be decided."""
+    make_request(title="Live")
+    move_past_expiry(make_request(title="Stale"))  # newer, yet no longer awaiting
+    client.force_login(team.approver)
+    response = client.get(reverse("approvals:dashboard"))
+    assert _rows(response) == ["Live", "Stale"]
+    assert response.content.decode().count("Awaiting your decision") == 1
+
+
 def test_newest_first(client, team, make_request):
     for title in ("First", "Second", "Third"):
         make_request(title=title)
@@ -101,6 +124,14 @@ def test_search_by_title_or_freelancer_and_counts_follow_it(client, team, make_r
     response = client.get(url, {"q": "nobody"})
     assert _rows(response) == [] and _counts(response)["pending"] == 0
     assert "No pending requests match “nobody”." in response.content.decode()
+
+
+def test_search_with_a_nul_character_answers_instead_of_failing(client, team, make_request):
+    make_request(title="Senior Django developer")
+    client.force_login(team.manager)
+    response = client.get(reverse("approvals:dashboard"), {"q": "Django\x00"})
+    assert response.status_code == 200
+    assert _rows(response) == ["Senior Django developer"]
 
 
 def test_paginated_by_twenty(client, team, make_request):

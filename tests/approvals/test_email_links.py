@@ -33,6 +33,30 @@ def test_link_get_shows_the_request_and_a_confirm_button_without_changing_it(cli
     assert _log_count(approval_request) == 1
 
 
+def test_decline_link_page_says_it_will_decline(client, make_request):
+    page = client.get(_url(make_request(), "decline")).content.decode()
+    assert "confirm below to decline it" in page and "Confirm: Decline" in page
+    assert "Confirm: Approve" not in page
+
+
+@pytest.mark.parametrize("comment, message", [
+    ("Too long. " * 250, "Ensure this value has at most 2000 characters"),
+    ("Fine\x00by me", "Null characters are not allowed."),
+])
+def test_link_post_with_a_refused_comment_keeps_it_and_changes_nothing(client, make_request, comment,
+                                                                        message):
+    approval_request = make_request()
+    response = client.post(_url(approval_request), {"comment": comment})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page and "Confirm: Approve" in page
+    if "\x00" not in comment:
+        assert comment.strip() in page
+    approval_request.refresh_from_db()
+    assert approval_request.state == State.PENDING
+    assert _log_count(approval_request) == 1
+
+
 def test_link_head_and_repeated_gets_change_nothing(client, make_request):
     approval_request = make_request()
     url = _url(approval_request, "decline")
@@ -57,7 +81,8 @@ def test_link_post_approves_without_signing_in(
     assert (log.actor, log.name) == (team.approver, "approve")
     page = response.content.decode()
     assert "Done: you approved “Data engineer”." in page
-    assert "it is now <strong>approved</strong>" in page
+    # The page after confirming says what the approver did, not that something went wrong.
+    assert "You approved this request on" in page and "no longer waiting" not in page
     assert [m.to for m in mailoutbox] == [["maria@acme.test"]]
 
 
@@ -99,7 +124,7 @@ def test_used_link_shows_the_current_state(client, make_request):
         response = method(url)
         assert response.status_code in (200, 302)
         page = client.get(url).content.decode()
-        assert "it is now <strong>declined</strong>" in page
+        assert "You declined this request on" in page
         assert "Confirm" not in page
     approval_request.refresh_from_db()
     assert approval_request.state == State.DECLINED
@@ -179,4 +204,26 @@ def test_link_for_a_request_decided_from_the_page_shows_its_state(client, team, 
     url = _url(approval_request, "decline")
     services.approval_request_approve(approval_request_id=approval_request.pk, actor=team.approver)
     page = client.get(url).content.decode()
-    assert "it is now <strong>approved</strong>" in page
+    assert "You approved this request on" in page and "Confirm" not in page
+
+
+def test_link_to_an_approval_since_used_says_both_what_was_decided_and_what_it_is_now(
+    client, team, make_request
+):
+    approval_request = make_request()
+    url = _url(approval_request)
+    services.approval_request_approve(approval_request_id=approval_request.pk, actor=team.approver)
+    approval_request.refresh_from_db()
+    services.approval_request_consume(approval_request=approval_request, actor=team.manager)
+    page = client.get(url).content.decode()
+    assert "You approved this request on" in page and "it is now <strong>used</strong>" in page
+
+
+def test_link_to_a_request_the_sweep_expired_shows_its_state(client, make_request):
+    approval_request = make_request()
+    url = _url(approval_request)
+    move_past_expiry(approval_request)
+    services.approval_requests_expire_stale()
+    page = client.get(url).content.decode()
+    assert "no longer waiting for a decision: it is now <strong>expired</strong>" in page
+    assert "You approved" not in page

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import SentEmail
 from approvals import services, tasks
+from approvals.models import State
 from tests.factories import move_past_expiry
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,27 @@ def test_decision_email_goes_to_the_requester_with_the_comment(
     assert "Comment: Over budget." in message.body
     assert f"http://testserver/approvals/{approval_request.pk}/" in message.body
     assert "Over budget." in message.alternatives[0][0]
+    resubmit_url = f"http://testserver/approvals/{approval_request.pk}/resubmit/"
+    assert resubmit_url in message.body and resubmit_url in message.alternatives[0][0]
+
+
+def test_no_decision_email_when_the_transaction_rolls_back(
+    team, make_request, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Enqueued on commit: a decision that never commits tells no one."""
+    from django.db import transaction
+
+    approval_request = make_request()
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.approval_request_approve(approval_request_id=approval_request.pk, actor=team.approver)
+        raise RuntimeError("the surrounding work failed")
+    assert callbacks == [] and mailoutbox == []
+    approval_request.refresh_from_db()
+    assert approval_request.state == State.PENDING
 
 
 def test_approval_email_says_until_when_it_can_be_used(
@@ -68,6 +90,9 @@ def test_approval_email_says_until_when_it_can_be_used(
     [message] = mailoutbox
     assert message.subject.startswith("Approved: Data engineer")
     assert "You can send the offer until" in message.body
+    send_url = f"http://testserver/offers/new/?approval_request={approval_request.pk}"
+    assert send_url in message.body
+    assert send_url in message.alternatives[0][0].replace("&amp;", "&")
 
 
 def test_expiry_email_goes_to_the_requester_once(

@@ -1,8 +1,11 @@
 """Who sees and decides a request: requester, approver, other member, other company, anonymous."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
+from approvals import services
 from approvals.models import State
 
 pytestmark = pytest.mark.django_db
@@ -120,9 +123,44 @@ def test_request_page_shows_details_approver_and_timeline(client, team, approval
     client.force_login(team.manager)
     page = client.get(reverse("approvals:detail", args=[approval_request.pk])).content.decode()
     for text in ("Senior Django developer", "Ada Lovelace", "85.00 USD", "Alan Approver",
-                 "Requested", "Pending → Declined", "Too expensive.", "No offer uses this approval yet",
-                 "Resubmit"):
+                 "Requested", "Pending → Declined", "Too expensive.", "Resubmit"):
         assert text in page, text
+    # Times on the page say their zone, the timeline's as well as the expiry's.
+    assert re.search(
+        r'Pending → Declined</strong>\s+by Alan Approver\s+<span class="meta">[^<]+ UTC</span>', page
+    )
+    # A declined request can never back an offer: no "Send offer", no empty offer section.
+    assert "No offer uses this approval yet" not in page and "Send the offer" not in page
+
+
+def test_too_long_comment_is_shown_again_and_changes_nothing(client, team, approval_request):
+    client.force_login(team.approver)
+    comment = "Too long. " * 250
+    response = client.post(
+        reverse("approvals:decide", args=[approval_request.pk]),
+        {"decision": "approve", "comment": comment},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Ensure this value has at most 2000 characters" in page
+    assert comment.strip() in page  # what was typed is still in the textarea
+    approval_request.refresh_from_db()
+    assert approval_request.state == State.PENDING
+    assert approval_request.transitions.count() == 1
+
+
+def test_requester_can_send_an_offer_from_an_approved_request(client, team, approval_request):
+    services.approval_request_approve(approval_request_id=approval_request.pk, actor=team.approver)
+    client.force_login(team.manager)
+    page = client.get(reverse("approvals:detail", args=[approval_request.pk])).content.decode()
+    send_url = f'{reverse("offers:offer_create")}?approval_request={approval_request.pk}'
+    assert send_url in page and "No offer uses this approval yet" in page
+    offer_form = client.get(send_url)
+    assert offer_form.status_code == 200
+    assert offer_form.context["form"].initial["approval_request"] == approval_request.pk
+    client.force_login(team.approver)
+    page = client.get(reverse("approvals:detail", args=[approval_request.pk])).content.decode()
+    assert send_url not in page
 
 
 def test_member_of_a_company_without_approvals_is_told_plainly(client, team):

@@ -2,6 +2,7 @@
 
 import datetime
 import threading
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -99,3 +100,23 @@ def test_decisions_racing_the_sweep_at_the_expiry_boundary_change_each_request_o
         assert len(decisions) == 1, decisions
         expected = {"approve": State.APPROVED, "expire": State.EXPIRED}[decisions[0]]
         assert approval_request.state == expected
+
+
+def test_two_identical_submits_at_once_create_one_request(team):
+    """A double-clicked "Send for approval": the requester's creates are serialised, so the
+    second sees the first and is refused instead of asking the approver twice."""
+    terms = dict(
+        requester=team.manager, approver=team.approver, title="Senior Django developer",
+        freelancer=team.freelancer, amount=Decimal("95.00"), weekly_hour_limit=30,
+        start_date=timezone.localdate() + datetime.timedelta(days=7),
+    )
+    for _ in range(3):
+        ApprovalRequest.objects.all().delete()
+        results = run_together(
+            lambda: services.approval_request_create(**terms),
+            lambda: services.approval_request_create(**terms),
+        )
+        assert sorted(kind for kind, _ in results) == ["error", "ok"], results
+        error = next(value for kind, value in results if kind == "error")
+        assert "already asked" in str(error)
+        assert ApprovalRequest.objects.count() == 1

@@ -92,6 +92,19 @@ def test_requester_cannot_approve_own_request_even_as_an_approver(team, make_req
     assert approval_request.state == State.PENDING
 
 
+def test_database_refuses_a_request_whose_requester_is_its_approver(team):
+    """The rule holds below the services too: a CHECK constraint in PostgreSQL."""
+    from django.db import IntegrityError, transaction
+
+    from tests.factories import ApprovalRequestFactory
+
+    with pytest.raises(IntegrityError, match="approval_requester_is_not_approver"), transaction.atomic():
+        ApprovalRequestFactory(
+            company=team.company, requester=team.manager, approver=team.manager,
+            freelancer=team.freelancer,
+        )
+
+
 def test_another_approver_of_the_company_cannot_decide(team, make_request):
     someone_else = approver(team.company)
     with pytest.raises(services.ApprovalError, match="approver assigned"):
