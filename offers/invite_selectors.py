@@ -118,20 +118,26 @@ def freelancer_picker(
     """What the freelancer picker shows: search results, or the one freelancer picked.
 
     The search box takes a name, title or skills (a list of matches to select from), or the
-    exact email or profile link of an active freelancer (picked at once). An email or link of
-    anyone else reads as "not found", so the box never reveals who has an account. A posted
-    ``selected_id`` may be any user: the service then says why they cannot be picked.
+    exact email or profile link of an active freelancer (picked at once). An email, link or
+    posted ``selected_id`` of anyone else (a client, staff, an inactive account, an unknown id)
+    reads as "not an active freelancer" without their name, so the picker never reveals who
+    has an account. Picking ``exclude_user_id`` (the referrer) says "you cannot refer yourself".
+    ``problem`` holds that message; ``selected`` is then None.
     """
-    search = search.strip()
+    # PostgreSQL refuses NUL characters in a query: drop them instead of answering 500.
+    search = search.replace("\x00", "").strip()
     selected = None
+    problem = None
     if selected_id not in (None, ""):
         try:
-            selected = User.objects.select_related("freelancer_profile").filter(pk=int(selected_id)).first()
+            selected = active_freelancers().filter(pk=int(selected_id)).first()
         except (TypeError, ValueError):
             selected = None
+        if selected is None:
+            problem = "The person you picked is not an active freelancer on Greenlight. Pick someone else."
     results = []
     not_found = False
-    if selected is None and search:
+    if selected is None and problem is None and search:
         looked_up = freelancer_by_email_or_link(text=search)
         if looked_up is not None and looked_up.is_active and looked_up.freelancer_profile_or_none:
             selected = looked_up
@@ -139,4 +145,9 @@ def freelancer_picker(
             not_found = True
         else:
             results = list(freelancers_matching(search=search, exclude_user_id=exclude_user_id))
-    return {"search": search, "selected": selected, "results": results, "not_found": not_found}
+    if selected is not None and exclude_user_id is not None and selected.pk == exclude_user_id:
+        selected, problem = None, "You cannot refer yourself. Pick another freelancer."
+    return {
+        "search": search, "selected": selected, "results": results,
+        "not_found": not_found, "problem": problem,
+    }

@@ -109,7 +109,7 @@ def invite_create(request, job_id):
     form = InviteForm(request.POST or None, initial={"freelancer": getattr(picker["selected"], "pk", None)})
     if request.method == "POST" and form.is_valid():
         if picker["selected"] is None:
-            form.add_error(None, "Pick the freelancer you want to invite.")
+            form.add_error(None, picker["problem"] or "Pick the freelancer you want to invite.")
         else:
             try:
                 invite = services.invite_create(

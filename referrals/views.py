@@ -45,7 +45,9 @@ def refer(request, invite_id):
         request.POST or None, needs_reason=needs_reason,
         initial={"freelancer": getattr(picker["selected"], "pk", None)},
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and picker["problem"]:
+        form.add_error(None, picker["problem"])
+    elif request.method == "POST" and form.is_valid():
         try:
             referral = services.referral_create(
                 invite_id=invite.pk, referrer=request.user, referred=picker["selected"],
