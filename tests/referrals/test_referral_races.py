@@ -59,3 +59,32 @@ def test_two_referrals_racing_for_the_last_slot_of_the_daily_cap_make_exactly_on
     # The refused one changed nothing: its invite is still pending.
     states = sorted(Invite.objects.filter(pk__in=[first.pk, second.pk]).values_list("state", flat=True))
     assert states == ["declined", "pending"]
+
+
+def test_accepting_and_referring_the_same_invite_at_once_gives_one_clear_answer():
+    """Two tabs: Accept in one, Decline and refer in the other. One wins, the other is refused
+    with a message (never a database deadlock error), and Connects are charged only on accept."""
+    from offers.invite_services import invite_accept
+
+    for _ in range(5):
+        referrer = beta_freelancer(connects_balance=20)
+        invite = direct_invite(referrer, job=client_job(connects_price=6))
+        grace = freelancer()
+        results = run_together(
+            lambda invite=invite, referrer=referrer: invite_accept(invite_id=invite.pk, freelancer=referrer),
+            lambda invite=invite, referrer=referrer, grace=grace: referral_create(
+                invite_id=invite.pk, referrer=referrer, referred=grace, reason="Busy"
+            ),
+        )
+        kinds = [kind for kind, _ in results]
+        assert kinds.count("ok") == 1, results
+        error = next(value for kind, value in results if kind == "error")
+        assert type(error).__name__ in ("InviteError", "ReferralError"), repr(error)
+        invite.refresh_from_db()
+        referrer.freelancer_profile.refresh_from_db()
+        if invite.state == Invite.State.ACCEPTED:
+            assert referrer.freelancer_profile.connects_balance == 14 and not Referral.objects.filter(
+                original_invite=invite).exists()
+        else:
+            assert referrer.freelancer_profile.connects_balance == 20
+            assert Referral.objects.filter(original_invite=invite).exists()
