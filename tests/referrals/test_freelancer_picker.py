@@ -73,3 +73,19 @@ def test_pasting_your_own_email_says_you_cannot_refer_yourself(client):
     response = client.get(refer_url(invite), {"q": "ada@example.test"})
     assert "You cannot refer yourself. Pick another freelancer." in response.content.decode()
     assert "Decline and refer " + invite.freelancer.full_name not in response.content.decode()
+
+
+def test_the_picker_runs_the_same_queries_for_1_or_many_matches(client, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    invite = direct_invite(beta_freelancer())
+    client.force_login(invite.freelancer)
+    freelancer(title="Rare unicorn", skills="Haskell, Elm")
+    with CaptureQueriesContext(connection) as baseline:
+        assert "Rare unicorn" in client.get(refer_url(invite), {"q": "unicorn"}).content.decode()
+    for _ in range(15):
+        freelancer(title="Common compiler engineer", skills="C, LLVM, Rust")
+    with django_assert_max_num_queries(len(baseline)):
+        page = client.get(refer_url(invite), {"q": "compiler"}).content.decode()
+    assert page.count('aria-label="Select ') == 15
