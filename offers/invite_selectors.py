@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 
-from .models import Invite, Job
+from .models import Invite, Job, Offer, Proposal
 
 INVITE_TABS = ("pending", "accepted", "declined")
 
@@ -112,8 +112,20 @@ def freelancer_for_profile(*, user_id: int) -> User:
     return get_object_or_404(active_freelancers(), pk=user_id)
 
 
+def _already_on_job(*, job: Job, user_ids: list[int]) -> dict[int, str]:
+    """For the listed people, why they cannot get an invite to the job (three queries in all)."""
+    already: dict[int, str] = {}
+    for model, label in ((Offer, "Has an offer"), (Proposal, "Sent a proposal"), (Invite, "Already invited")):
+        for user_id in model.objects.filter(job=job, freelancer_id__in=user_ids).values_list(
+            "freelancer_id", flat=True
+        ):
+            already[user_id] = label
+    return already
+
+
 def freelancer_picker(
-    *, search: str = "", selected_id: str | int | None = None, exclude_user_id: int | None = None
+    *, search: str = "", selected_id: str | int | None = None, exclude_user_id: int | None = None,
+    job: Job | None = None,
 ) -> dict:
     """What the freelancer picker shows: search results, or the one freelancer picked.
 
@@ -122,6 +134,8 @@ def freelancer_picker(
     posted ``selected_id`` of anyone else (a client, staff, an inactive account, an unknown id)
     reads as "not an active freelancer" without their name, so the picker never reveals who
     has an account. Picking ``exclude_user_id`` (the referrer) says "you cannot refer yourself".
+    Given the ``job``, search results already invited to, proposing for or offered it are marked
+    (``already_on_job``) and cannot be selected; the service still checks on submit.
     ``problem`` holds that message; ``selected`` is then None.
     """
     # PostgreSQL refuses NUL characters in a query: drop them instead of answering 500.
@@ -145,6 +159,11 @@ def freelancer_picker(
             not_found = True
         else:
             results = list(freelancers_matching(search=search, exclude_user_id=exclude_user_id))
+            if job is not None and results:
+                # Mark who is already on the job, so nobody picks them and writes a message in vain.
+                already = _already_on_job(job=job, user_ids=[person.pk for person in results])
+                for person in results:
+                    person.already_on_job = already.get(person.pk, "")
     if selected is not None and exclude_user_id is not None and selected.pk == exclude_user_id:
         selected, problem = None, "You cannot refer yourself. Pick another freelancer."
     return {

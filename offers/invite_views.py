@@ -105,7 +105,9 @@ def invite_create(request, job_id):
         messages.error(request, "Only hiring managers can invite freelancers.")
         return redirect("offers:job_detail", job_id=job.pk)
     data = request.POST if request.method == "POST" else request.GET
-    picker = selectors.freelancer_picker(search=data.get("q", ""), selected_id=data.get("freelancer"))
+    picker = selectors.freelancer_picker(
+        search=data.get("q", ""), selected_id=data.get("freelancer"), job=job
+    )
     form = InviteForm(request.POST or None, initial={"freelancer": getattr(picker["selected"], "pk", None)})
     if request.method == "POST" and form.is_valid():
         if picker["selected"] is None:

@@ -39,7 +39,8 @@ def refer(request, invite_id):
     needs_reason = invite.state == Invite.State.PENDING
     data = request.POST if request.method == "POST" else request.GET
     picker = invite_selectors.freelancer_picker(
-        search=data.get("q", ""), selected_id=data.get("freelancer"), exclude_user_id=request.user.pk
+        search=data.get("q", ""), selected_id=data.get("freelancer"), exclude_user_id=request.user.pk,
+        job=invite.job,
     )
     form = ReferForm(
         request.POST or None, needs_reason=needs_reason,

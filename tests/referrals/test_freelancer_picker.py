@@ -89,3 +89,25 @@ def test_the_picker_runs_the_same_queries_for_1_or_many_matches(client, django_a
     with django_assert_max_num_queries(len(baseline)):
         page = client.get(refer_url(invite), {"q": "compiler"}).content.decode()
     assert page.count('aria-label="Select ') == 15
+
+
+def test_search_results_mark_who_is_already_on_the_job_instead_of_offering_select(client):
+    from tests.factories import offer_for_job
+
+    invite = direct_invite(beta_freelancer())
+    job = invite.job
+    invited = freelancer(user__full_name="Invited Compiler", title="Compiler engineer")
+    offered = freelancer(user__full_name="Offered Compiler", title="Compiler engineer")
+    freelancer(user__full_name="Free Compiler", title="Compiler engineer")
+    direct_invite(invited, job=job)
+    offer_for_job(job, offered)
+
+    for user, url in (
+        (invite.freelancer, refer_url(invite)),
+        (job.posted_by, reverse("offers:invite_create", args=[job.pk])),
+    ):
+        client.force_login(user)
+        page = client.get(url, {"q": "compiler"}).content.decode()
+        assert 'aria-label="Select Free Compiler"' in page
+        assert 'aria-label="Select Invited Compiler"' not in page and "Already invited" in page
+        assert 'aria-label="Select Offered Compiler"' not in page and "Has an offer" in page
