@@ -13,7 +13,7 @@ from referrals.selectors import user_in_referral_beta
 from . import invite_selectors as selectors
 from . import invite_services as services
 from .invite_forms import DeclineForm, InviteForm
-from .models import Invite
+from .models import Invite, Job
 
 
 @freelancer_required
@@ -39,8 +39,10 @@ def invitations(request):
 
 def _invite_detail_context(request, invite: Invite, decline_form=None) -> dict:
     in_beta = user_in_referral_beta(user=request.user)
+    job_open = invite.job.status == Job.Status.OPEN
     can_refer = (
         in_beta
+        and job_open
         and invite.state != Invite.State.ACCEPTED
         and getattr(invite, "referral_made", None) is None
     )
@@ -54,6 +56,7 @@ def _invite_detail_context(request, invite: Invite, decline_form=None) -> dict:
         "decline_form": decline_form or DeclineForm(),
         "in_beta": in_beta,
         "can_refer": can_refer,
+        "job_open": job_open,
         "nav_key": "invitations",
     }
 

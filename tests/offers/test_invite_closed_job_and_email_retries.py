@@ -2,6 +2,7 @@
 still sends once (Celery retries, or a worker restarting mid-task)."""
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import ConnectsLedgerEntry
 from offers.invite_services import InviteError, invite_accept, invite_create, invite_decline
@@ -70,3 +71,13 @@ def test_the_referral_outcome_email_is_sent_once_when_the_task_runs_twice(mailou
     assert send_referral_outcome_email(referral.new_invite.pk) is True
     assert send_referral_outcome_email(referral.new_invite.pk) is False
     assert [m.to for m in mailoutbox] == [["ada@example.test"]]
+
+
+def test_the_invite_page_of_a_closed_job_says_so_and_offers_no_accept_or_refer(client):
+    invite = direct_invite(beta_freelancer())
+    close(invite.job)
+    client.force_login(invite.freelancer)
+    page = client.get(reverse("offers:invite_detail", args=[invite.pk])).content.decode()
+    assert "closed this job" in page
+    assert "Accept invite" not in page and "Decline and refer" not in page
+    assert 'name="reason"' in page  # declining still tells the client
