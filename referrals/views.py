@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from accounts.decorators import freelancer_required
 from offers import invite_selectors
-from offers.models import Invite
+from offers.models import Invite, Job
 
 from . import selectors, services
 from .forms import ReferForm
@@ -35,6 +35,9 @@ def refer(request, invite_id):
         messages.error(
             request, "This invite cannot give a referral: you accepted it or already referred someone."
         )
+        return redirect("offers:invite_detail", invite_id=invite.pk)
+    if invite.job.status != Job.Status.OPEN:
+        messages.error(request, "This job is closed: it cannot take referrals.")
         return redirect("offers:invite_detail", invite_id=invite.pk)
     needs_reason = invite.state == Invite.State.PENDING
     data = request.POST if request.method == "POST" else request.GET
