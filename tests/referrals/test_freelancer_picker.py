@@ -72,6 +72,7 @@ def test_pasting_your_own_email_says_you_cannot_refer_yourself(client):
     client.force_login(invite.freelancer)
     response = client.get(refer_url(invite), {"q": "ada@example.test"})
     assert "You cannot refer yourself. Pick another freelancer." in response.content.decode()
+    assert "No freelancer matches" not in response.content.decode()  # one message, not two
     assert "Decline and refer " + invite.freelancer.full_name not in response.content.decode()
 
 
