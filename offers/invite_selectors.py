@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 
-from .models import Invite, Job
+from .models import Invite, Job, Offer, Proposal
 
 INVITE_TABS = ("pending", "accepted", "declined")
 
@@ -112,26 +112,46 @@ def freelancer_for_profile(*, user_id: int) -> User:
     return get_object_or_404(active_freelancers(), pk=user_id)
 
 
+def _already_on_job(*, job: Job, user_ids: list[int]) -> dict[int, str]:
+    """For the listed people, why they cannot get an invite to the job (three queries in all)."""
+    already: dict[int, str] = {}
+    for model, label in ((Offer, "Has an offer"), (Proposal, "Sent a proposal"), (Invite, "Already invited")):
+        for user_id in model.objects.filter(job=job, freelancer_id__in=user_ids).values_list(
+            "freelancer_id", flat=True
+        ):
+            already[user_id] = label
+    return already
+
+
 def freelancer_picker(
-    *, search: str = "", selected_id: str | int | None = None, exclude_user_id: int | None = None
+    *, search: str = "", selected_id: str | int | None = None, exclude_user_id: int | None = None,
+    job: Job | None = None,
 ) -> dict:
     """What the freelancer picker shows: search results, or the one freelancer picked.
 
     The search box takes a name, title or skills (a list of matches to select from), or the
-    exact email or profile link of an active freelancer (picked at once). An email or link of
-    anyone else reads as "not found", so the box never reveals who has an account. A posted
-    ``selected_id`` may be any user: the service then says why they cannot be picked.
+    exact email or profile link of an active freelancer (picked at once). An email, link or
+    posted ``selected_id`` of anyone else (a client, staff, an inactive account, an unknown id)
+    reads as "not an active freelancer" without their name, so the picker never reveals who
+    has an account. Picking ``exclude_user_id`` (the referrer) says "you cannot refer yourself".
+    Given the ``job``, search results already invited to, proposing for or offered it are marked
+    (``already_on_job``) and cannot be selected; the service still checks on submit.
+    ``problem`` holds that message; ``selected`` is then None.
     """
-    search = search.strip()
+    # PostgreSQL refuses NUL characters in a query: drop them instead of answering 500.
+    search = search.replace("\x00", "").strip()
     selected = None
+    problem = None
     if selected_id not in (None, ""):
         try:
-            selected = User.objects.select_related("freelancer_profile").filter(pk=int(selected_id)).first()
+            selected = active_freelancers().filter(pk=int(selected_id)).first()
         except (TypeError, ValueError):
             selected = None
+        if selected is None:
+            problem = "The person you picked is not an active freelancer on Greenlight. Pick someone else."
     results = []
     not_found = False
-    if selected is None and search:
+    if selected is None and problem is None and search:
         looked_up = freelancer_by_email_or_link(text=search)
         if looked_up is not None and looked_up.is_active and looked_up.freelancer_profile_or_none:
             selected = looked_up
@@ -139,4 +159,14 @@ def freelancer_picker(
             not_found = True
         else:
             results = list(freelancers_matching(search=search, exclude_user_id=exclude_user_id))
-    return {"search": search, "selected": selected, "results": results, "not_found": not_found}
+            if job is not None and results:
+                # Mark who is already on the job, so nobody picks them and writes a message in vain.
+                already = _already_on_job(job=job, user_ids=[person.pk for person in results])
+                for person in results:
+                    person.already_on_job = already.get(person.pk, "")
+    if selected is not None and exclude_user_id is not None and selected.pk == exclude_user_id:
+        selected, problem = None, "You cannot refer yourself. Pick another freelancer."
+    return {
+        "search": search, "selected": selected, "results": results,
+        "not_found": not_found, "problem": problem,
+    }

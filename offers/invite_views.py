@@ -13,7 +13,7 @@ from referrals.selectors import user_in_referral_beta
 from . import invite_selectors as selectors
 from . import invite_services as services
 from .invite_forms import DeclineForm, InviteForm
-from .models import Invite
+from .models import Invite, Job
 
 
 @freelancer_required
@@ -39,8 +39,10 @@ def invitations(request):
 
 def _invite_detail_context(request, invite: Invite, decline_form=None) -> dict:
     in_beta = user_in_referral_beta(user=request.user)
+    job_open = invite.job.status == Job.Status.OPEN
     can_refer = (
         in_beta
+        and job_open
         and invite.state != Invite.State.ACCEPTED
         and getattr(invite, "referral_made", None) is None
     )
@@ -54,6 +56,7 @@ def _invite_detail_context(request, invite: Invite, decline_form=None) -> dict:
         "decline_form": decline_form or DeclineForm(),
         "in_beta": in_beta,
         "can_refer": can_refer,
+        "job_open": job_open,
         "nav_key": "invitations",
     }
 
@@ -105,11 +108,13 @@ def invite_create(request, job_id):
         messages.error(request, "Only hiring managers can invite freelancers.")
         return redirect("offers:job_detail", job_id=job.pk)
     data = request.POST if request.method == "POST" else request.GET
-    picker = selectors.freelancer_picker(search=data.get("q", ""), selected_id=data.get("freelancer"))
+    picker = selectors.freelancer_picker(
+        search=data.get("q", ""), selected_id=data.get("freelancer"), job=job
+    )
     form = InviteForm(request.POST or None, initial={"freelancer": getattr(picker["selected"], "pk", None)})
     if request.method == "POST" and form.is_valid():
         if picker["selected"] is None:
-            form.add_error(None, "Pick the freelancer you want to invite.")
+            form.add_error(None, picker["problem"] or "Pick the freelancer you want to invite.")
         else:
             try:
                 invite = services.invite_create(

@@ -54,6 +54,15 @@ class ReferralAdmin(admin.ModelAdmin):
         # Referrals are made by freelancers through Decline and refer, never by hand.
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # Every field is a record of what happened: nothing to edit.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting one would leave its invite "Referred by" nobody and let the declined invite
+        # refer a second time. (Deleting a user or job still cascades.)
+        return False
+
 
 @admin.register(ReferralSettings)
 class ReferralSettingsAdmin(admin.ModelAdmin):

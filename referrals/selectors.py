@@ -2,7 +2,7 @@
 
 import hashlib
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 
 from offers.models import Invite, Offer
 
@@ -72,9 +72,17 @@ def invites_referred_to(*, user):
 
 
 def referral_counts(*, user) -> dict:
-    """How many freelancers this user referred, and how many of them were hired."""
-    made = referrals_made_by(user=user)
-    return {"referred": made.count(), "hired": made.filter(hired=True).count()}
+    """How many referrals this user made, how many different freelancers, and how many were hired.
+
+    The issue asks for "how many freelancers you referred": a person referred to two jobs is one
+    freelancer, so ``referred`` counts distinct people and ``referrals`` counts the rows.
+    """
+    made = Referral.objects.filter(referrer_id=user.pk)
+    return made.aggregate(
+        referrals=Count("pk"),
+        referred=Count("referred_id", distinct=True),
+        hired=Count("pk", filter=_hired()),
+    )
 
 
 def referrals_made_today(*, user, since) -> int:

@@ -32,7 +32,8 @@ def referral_create(*, invite_id: int, referrer, referred, reason: str = "", not
     of the client's company, already invited to / proposing for / offered the job, or already
     referred to it; or the referrer already made the daily cap of referrals in the last 24
     hours. A declined invite that gave no referral yet may still refer (decline first, refer
-    later). The referrer's profile row is locked so parallel referrals respect the cap.
+    later). The invite row, then the referrer's profile row, are locked (the order invite_accept
+    uses) so parallel referrals respect the cap and never deadlock with an accept.
     """
     from referrals.tasks import send_invite_response_email, send_referral_invite_email
 
@@ -40,12 +41,14 @@ def referral_create(*, invite_id: int, referrer, referred, reason: str = "", not
     with transaction.atomic():
         if not user_in_referral_beta(user=referrer):
             raise ReferralError("Referring a freelancer is in beta and not open to your account yet.")
-        FreelancerProfile.objects.select_for_update().get(user_id=referrer.pk)
+        # Lock order: the invite, then the referrer's profile, the same order as invite_accept,
+        # so Accept and Decline and refer on one invite at once queue instead of deadlocking.
         invite = (
             Invite.objects.select_for_update(of=("self",))
             .select_related("job__company")
             .get(pk=invite_id, freelancer_id=referrer.pk)
         )
+        FreelancerProfile.objects.select_for_update().get(user_id=referrer.pk)
         job = invite.job
         if Referral.objects.filter(original_invite=invite).exists():
             raise ReferralError("You already referred someone for this invite: one invite, one referral.")

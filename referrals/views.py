@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from accounts.decorators import freelancer_required
 from offers import invite_selectors
-from offers.models import Invite
+from offers.models import Invite, Job
 
 from . import selectors, services
 from .forms import ReferForm
@@ -36,16 +36,22 @@ def refer(request, invite_id):
             request, "This invite cannot give a referral: you accepted it or already referred someone."
         )
         return redirect("offers:invite_detail", invite_id=invite.pk)
+    if invite.job.status != Job.Status.OPEN:
+        messages.error(request, "This job is closed: it cannot take referrals.")
+        return redirect("offers:invite_detail", invite_id=invite.pk)
     needs_reason = invite.state == Invite.State.PENDING
     data = request.POST if request.method == "POST" else request.GET
     picker = invite_selectors.freelancer_picker(
-        search=data.get("q", ""), selected_id=data.get("freelancer"), exclude_user_id=request.user.pk
+        search=data.get("q", ""), selected_id=data.get("freelancer"), exclude_user_id=request.user.pk,
+        job=invite.job,
     )
     form = ReferForm(
         request.POST or None, needs_reason=needs_reason,
         initial={"freelancer": getattr(picker["selected"], "pk", None)},
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and picker["problem"]:
+        form.add_error(None, picker["problem"])
+    elif request.method == "POST" and form.is_valid():
         try:
             referral = services.referral_create(
                 invite_id=invite.pk, referrer=request.user, referred=picker["selected"],

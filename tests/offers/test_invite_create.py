@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from offers.invite_services import InviteError, invite_create
 from offers.models import Invite
+from tests.concurrency import outcomes, run_together
 from tests.factories import (
     InviteFactory,
     MembershipFactory,
@@ -122,3 +123,15 @@ def test_the_job_page_links_to_invitees_and_invite(client):
     page = client.get(reverse("offers:job_detail", args=[job.pk])).content.decode()
     assert reverse("offers:job_invitees", args=[job.pk]) in page
     assert reverse("offers:invite_create", args=[job.pk]) in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_invites_racing_for_the_last_direct_slot_make_exactly_one():
+    job = client_job(direct_invite_limit=2)
+    direct_invite(freelancer(), job=job)
+    results = outcomes(run_together(
+        lambda: invite_create(job=job, invited_by=job.posted_by, freelancer=freelancer()),
+        lambda: invite_create(job=job, invited_by=job.posted_by, freelancer=freelancer()),
+    ))
+    assert sorted(results) == ["This job has used all 2 of its direct invites.", "ok"]
+    assert Invite.objects.filter(job=job, source=Invite.Source.DIRECT).count() == 2

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from offers.models import Invite
-from tests.factories import direct_invite
+from tests.factories import direct_invite, freelancer, hiring_manager
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +55,19 @@ def test_decline_rejects_get(client):
     assert client.get(reverse("offers:invite_decline", args=[invite.pk])).status_code == 405
     invite.refresh_from_db()
     assert invite.state == Invite.State.PENDING
+
+
+def test_another_freelancers_invite_cannot_be_seen_or_declined(client):
+    invite = direct_invite()
+    for outsider in (freelancer(), invite.job.posted_by, hiring_manager()):
+        client.force_login(outsider)
+        assert client.get(reverse("offers:invite_detail", args=[invite.pk])).status_code == 404
+        response = client.post(
+            reverse("offers:invite_decline", args=[invite.pk]), {"reason": "Too busy right now"}
+        )
+        assert response.status_code == 404
+    invite.refresh_from_db()
+    assert invite.state == Invite.State.PENDING and invite.decline_reason == ""
 
 
 def test_accepting_emails_the_hiring_manager(client, mailoutbox, django_capture_on_commit_callbacks):

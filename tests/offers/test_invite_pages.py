@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from offers.invite_services import invite_accept, invite_decline
 from offers.models import Invite
 from referrals.services import referral_create
 from tests.factories import (
@@ -130,3 +131,18 @@ def test_a_referral_invite_is_listed_with_the_referrer_even_when_created_directl
     InviteFactory(freelancer=grace, source=Invite.Source.REFERRAL)
     client.force_login(grace)
     assert client.get(reverse("offers:invitations")).status_code == 200
+
+
+def test_answered_invitations_show_what_happened_not_what_accepting_would_cost(client):
+    ada = freelancer(connects_balance=20)
+    accepted = direct_invite(ada, job=client_job(title="Accepted job", connects_price=6))
+    declined = direct_invite(ada, job=client_job(title="Declined job", connects_price=6))
+    invite_accept(invite_id=accepted.pk, freelancer=ada)
+    invite_decline(invite_id=declined.pk, freelancer=ada, reason="Too busy right now")
+    client.force_login(ada)
+    page = client.get(reverse("offers:invitations"), {"tab": "accepted"}).content.decode()
+    assert "Accepted job" in page and "Accepting costs" not in page
+    assert "6 Connects spent" in page
+    page = client.get(reverse("offers:invitations"), {"tab": "declined"}).content.decode()
+    assert "Declined job" in page and "Accepting costs" not in page
+    assert "You declined: Too busy right now" in page

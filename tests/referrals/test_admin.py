@@ -27,6 +27,23 @@ def test_referrals_are_listed_with_filters(staff):
     assert "Ada Lovelace" not in staff.get(url, {"outcome": "hired"}).content.decode()
 
 
+def test_referrals_are_a_read_only_record_in_the_admin(staff):
+    ada = beta_freelancer(user__full_name="Ada Lovelace")
+    referral = referral_create(
+        invite_id=direct_invite(ada).pk, referrer=ada, referred=freelancer(), reason="Busy"
+    )
+    page = staff.get(reverse("admin:referrals_referral_change", args=[referral.pk]))
+    assert page.status_code == 200 and "Ada Lovelace" in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()
+    assert staff.get(reverse("admin:referrals_referral_delete", args=[referral.pk])).status_code == 403
+    changelist = staff.post(
+        reverse("admin:referrals_referral_changelist"),
+        {"action": "delete_selected", "_selected_action": [referral.pk], "post": "yes"},
+    )
+    assert changelist.status_code in (200, 302, 403)
+    assert type(referral).objects.filter(pk=referral.pk).exists()
+
+
 def test_staff_set_the_rollout_and_daily_cap(staff):
     settings = ReferralSettings.load()
     url = reverse("admin:referrals_referralsettings_change", args=[settings.pk])

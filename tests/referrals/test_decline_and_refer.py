@@ -333,3 +333,20 @@ def test_an_email_of_someone_who_is_not_an_active_freelancer_reads_as_not_found(
     assert response.context["picker"]["selected"] is None and response.context["picker"]["not_found"]
     assert "Gone Person" not in response.content.decode()
     assert "No active freelancer on Greenlight has the email" in response.content.decode()
+
+
+def test_the_refer_page_of_a_closed_job_sends_the_freelancer_back_with_a_message(client):
+    from offers.models import Job
+
+    invite = direct_invite(beta_freelancer())
+    Job.objects.filter(pk=invite.job_id).update(status=Job.Status.CLOSED)
+    client.force_login(invite.freelancer)
+    for response in (
+        client.get(refer_url(invite), follow=True),
+        client.post(
+            refer_url(invite), {"reason": "Too busy right now", "freelancer": freelancer().pk}, follow=True
+        ),
+    ):
+        assert response.redirect_chain[-1][0] == reverse("offers:invite_detail", args=[invite.pk])
+        assert "This job is closed: it cannot take referrals." in response.content.decode()
+    assert_nothing_saved(invite)

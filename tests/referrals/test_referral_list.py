@@ -33,7 +33,7 @@ def test_the_referrals_tab_shows_the_count_and_each_referral_with_its_outcome(cl
     client.force_login(ada)
     response = client.get(reverse("referrals:list"))
     page = response.content.decode()
-    assert response.context["counts"] == {"referred": 4, "hired": 1}
+    assert response.context["counts"] == {"referrals": 4, "referred": 4, "hired": 1}
     assert 'data-testid="referred-count">4<' in page
     outcomes = {r.referred.full_name: r.outcome for r in response.context["page"].object_list}
     assert outcomes == {
@@ -47,13 +47,29 @@ def test_the_referrals_tab_shows_the_count_and_each_referral_with_its_outcome(cl
     assert "badge-hired" in page
 
 
+def test_the_count_is_of_different_freelancers_even_when_one_is_referred_to_two_jobs(client):
+    ada = beta_freelancer()
+    grace = freelancer(user__full_name="Grace Hopper")
+    refer_someone(ada, referred=grace)
+    refer_someone(ada, referred=grace)
+    client.force_login(ada)
+    response = client.get(reverse("referrals:list"))
+    assert response.context["counts"] == {"referrals": 2, "referred": 1, "hired": 0}
+    page = response.content.decode()
+    assert 'data-testid="referred-count">1<' in page and "in 2 referrals" in page
+    assert page.count("Grace Hopper") == 2
+    # The beta notice does not link the Referrals tab to itself.
+    notice = page.split("Referrals beta")[1].split("</div>")[0]
+    assert f'href="{reverse("referrals:list")}"' not in notice
+
+
 def test_the_referrals_tab_shows_the_jobs_others_referred_to_me(client):
     grace = freelancer()
     referral = refer_someone(beta_freelancer(user__full_name="Ada Lovelace"), referred=grace)
     client.force_login(grace)
     page = client.get(reverse("referrals:list")).content.decode()
     section = page[page.index("Jobs referred to you") :]
-    assert referral.job.title in section and "Referred by Ada Lovelace" in section
+    assert referral.job.title in section and "<td>Ada Lovelace</td>" in section
 
 
 def test_another_freelancers_referrals_are_not_shown(client):
