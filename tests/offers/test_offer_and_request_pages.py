@@ -72,33 +72,3 @@ def test_request_approval_round_trip_keeps_what_the_manager_typed(client, compan
     assert "is pending with Alan Approver" in offer_form
     assert 'value="92.50"' in offer_form and "Looking forward" in offer_form
     assert not Offer.objects.exists()
-
-
-def test_approved_request_page_lets_its_requester_send_the_offer(client, manager, boss, approval):
-    """The "approved" email sends the manager to the request page: the offer is one click away."""
-    send_url = f'{reverse("offers:offer_create")}?approval_request={approval.pk}'
-    client.force_login(manager)
-    html = client.get(reverse("approvals:detail", args=[approval.pk])).content.decode()
-    assert f'href="{send_url}">Send the offer</a>' in html
-    form = client.get(send_url)
-    assert form.context["form"].initial["approval_request"] == approval.pk
-    assert form.context["form"].initial["amount"] == approval.amount
-
-    client.force_login(boss)  # the approver does not send offers for this request
-    assert "Send the offer" not in _request_page(client, approval)
-
-    offer_send(sent_by=manager, **offer_terms(approval))  # used: nothing left to send
-    client.force_login(manager)
-    assert "Send the offer" not in _request_page(client, approval)
-
-
-def test_no_send_link_on_a_request_past_its_validity(client, manager, approval):
-    from tests.offers.helpers import lapse
-
-    lapse(approval)
-    client.force_login(manager)
-    assert "Send the offer" not in _request_page(client, approval)
-
-
-def _request_page(client, approval) -> str:
-    return client.get(reverse("approvals:detail", args=[approval.pk])).content.decode()
