@@ -90,7 +90,11 @@ def _offer_list_page(request, *, selector, tab_labels, default_tab):
     search = request.GET.get("q", "").strip()
     offers, counts = selector(user=request.user, tab=tab, search=search)
     page = Paginator(offers, 20).get_page(request.GET.get("page"))
-    return {"page": page, "tab": tab, "search": search, "tabs": _tabs(tab_labels, counts, search)}
+    return {
+        "page": page, "tab": tab, "search": search, "tabs": _tabs(tab_labels, counts, search),
+        # For the empty state: "no offers at all" is not the same as "none in this tab".
+        "total": counts["all"], "tab_label": dict(tab_labels)[tab],
+    }
 
 
 @client_required
@@ -98,7 +102,11 @@ def offer_list(request):
     context = _offer_list_page(
         request, selector=selectors.offers_for_company, tab_labels=selectors.OFFER_TABS, default_tab="sent"
     )
-    return render(request, "offers/offer_list.html", {**context, "nav_key": "offers"})
+    approvals_enabled = request.user.membership.company.approvals_enabled
+    return render(
+        request, "offers/offer_list.html",
+        {**context, "approvals_enabled": approvals_enabled, "nav_key": "offers"},
+    )
 
 
 FREELANCER_TABS = [
