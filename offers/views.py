@@ -27,9 +27,14 @@ APPROVAL_PREFILL_FIELDS = [
 ]
 
 
+def _search_term(request) -> str:
+    """The ?q= search, without NUL characters: PostgreSQL refuses them in a query (a 500)."""
+    return request.GET.get("q", "").replace("\x00", "").strip()[:200]
+
+
 @client_required
 def job_list(request):
-    search = request.GET.get("q", "").strip()
+    search = _search_term(request)
     jobs = selectors.jobs_for_company(user=request.user, search=search)
     page = Paginator(jobs, 20).get_page(request.GET.get("page"))
     return render(request, "offers/job_list.html", {"page": page, "search": search, "nav_key": "jobs"})
@@ -65,7 +70,7 @@ def job_detail(request, job_id):
 
 @freelancer_required
 def find_work(request):
-    search = request.GET.get("q", "").strip()
+    search = _search_term(request)
     jobs = selectors.jobs_open_for_freelancers(search=search)
     page = Paginator(jobs, 20).get_page(request.GET.get("page"))
     return render(
@@ -87,7 +92,7 @@ def _offer_list_page(request, *, selector, tab_labels, default_tab):
     tab = request.GET.get("tab", default_tab)
     if tab not in dict(tab_labels):
         tab = default_tab
-    search = request.GET.get("q", "").strip()
+    search = _search_term(request)
     offers, counts = selector(user=request.user, tab=tab, search=search)
     page = Paginator(offers, 20).get_page(request.GET.get("page"))
     return {
