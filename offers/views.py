@@ -260,6 +260,19 @@ def _modify_initial(offer: Offer) -> dict:
     return {name: getattr(offer, name) for name in OfferTermsForm.base_fields}
 
 
+def _approval_differences(offer: Offer) -> list[str]:
+    """How the offer's current terms differ from what its approver approved (the manager
+    confirmed these when sending or modifying): the client side sees them on the offer page."""
+    if offer.approval_request_id is None:
+        return []
+    return services.offer_approval_differences(
+        approval_request=offer.approval_request, offer_type=offer.offer_type, freelancer=offer.freelancer,
+        freelancer_name=offer.freelancer_name, freelancer_email=offer.freelancer_email,
+        contract_type=offer.contract_type, amount=offer.amount, currency=offer.currency,
+        weekly_hour_limit=offer.weekly_hour_limit, start_date=offer.start_date,
+    )
+
+
 def _render_offer(request, offer, *, modify_form=None, decline_form=None, differences=(), status=200):
     user = request.user
     membership = user.membership_or_none
@@ -277,6 +290,7 @@ def _render_offer(request, offer, *, modify_form=None, decline_form=None, differ
         "decline_form": decline_form or OfferDeclineForm(),
         "decline_open": decline_form is not None,
         "differences": differences,
+        "approval_differences": _approval_differences(offer) if is_client_view else [],
         "approval_url": (
             reverse("approvals:detail", args=[offer.approval_request_id])
             if offer.approval_request_id else None
