@@ -1,4 +1,5 @@
 import datetime
+import secrets
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,6 +21,9 @@ OFFER_FIELDS = [
     "offer_type", "title", "job", "freelancer", "freelancer_name", "freelancer_email",
     "contract_type", "amount", "currency", "weekly_hour_limit", "start_date", "message",
 ]
+# Offers typed before "Request approval", kept in the session until the manager comes back.
+DRAFTS_SESSION_KEY = "offer_drafts"
+MAX_DRAFTS = 5
 # What the approvals request form is prefilled with (its query parameters).
 APPROVAL_PREFILL_FIELDS = [
     "title", "job", "freelancer", "freelancer_name", "freelancer_email", "offer_type",
@@ -145,15 +149,34 @@ def _entered_offer_fields(data) -> dict:
     return {name: value for name, value in fields.items() if value}
 
 
-def _request_approval_url(data) -> str:
+def _save_draft(request, fields: dict) -> str:
+    """Keep what the manager typed in the session under a fresh token; the newest few drafts
+    are kept, so two offers drafted in two tabs each come back with their own fields."""
+    drafts = request.session.get(DRAFTS_SESSION_KEY, {})
+    token = secrets.token_urlsafe(8)
+    drafts[token] = fields
+    request.session[DRAFTS_SESSION_KEY] = dict(list(drafts.items())[-MAX_DRAFTS:])
+    return token
+
+
+def _draft(request) -> dict:
+    fields = request.session.get(DRAFTS_SESSION_KEY, {}).get(request.GET.get("draft", ""))
+    return {name: fields[name] for name in OFFER_FIELDS if name in fields} if isinstance(fields, dict) else {}
+
+
+def _request_approval_url(request) -> str:
     """The approvals request form, prefilled from the offer, that comes back here afterwards.
 
-    The approvals create view redirects to ``next`` with ``approval_request=<id>`` appended.
+    What the manager typed waits in the session (``?draft=<token>``), not in the URL: a long
+    message, encoded twice in ``next``, made a request line longer than servers accept
+    (gunicorn refuses lines over 4094 bytes). The approvals create view redirects to ``next``
+    with ``approval_request=<id>`` appended.
     """
-    entered = _entered_offer_fields(data)
+    entered = _entered_offer_fields(request.POST)
     params = {name: entered.get(name, "") for name in APPROVAL_PREFILL_FIELDS}
     params["justification"] = ""
-    params["next"] = reverse("offers:offer_create") + "?" + urlencode(entered)
+    draft = _save_draft(request, entered)
+    params["next"] = reverse("offers:offer_create") + "?" + urlencode({"draft": draft})
     return reverse("approvals:create") + "?" + urlencode(params)
 
 
@@ -184,9 +207,11 @@ def _usable_approval(user, approval_request_id):
 
 
 def _prefill(request) -> dict:
-    """GET prefill: every offer field, plus ``approval_request``. An approval alone (a "Send
-    offer" link from the request page) fills the offer with the approved terms."""
-    initial = {name: request.GET[name] for name in OFFER_FIELDS if request.GET.get(name)}
+    """GET prefill: a draft saved before "Request approval", every offer field as a query
+    parameter, plus ``approval_request``. An approval alone (a "Send offer" link from the
+    request page) fills the offer with the approved terms."""
+    typed = {name: request.GET[name] for name in OFFER_FIELDS if request.GET.get(name)}
+    initial = {**_draft(request), **typed}
     approval_request = _usable_approval(request.user, request.GET.get("approval_request"))
     if approval_request is not None:
         initial = initial or _terms_of_request(approval_request)
@@ -214,7 +239,7 @@ def offer_create(request):
         if approvals_enabled and (
             action == "request_approval" or request.POST.get("approval_request") == REQUEST_APPROVAL
         ):
-            return redirect(_request_approval_url(request.POST))
+            return redirect(_request_approval_url(request))
         approval_request = _usable_approval(request.user, request.POST.get("approval_request"))
         if approvals_enabled and action == "fill" and approval_request is not None:
             form = OfferForm(user=request.user, initial={
