@@ -19,6 +19,7 @@ def test_enter_in_the_offer_form_keeps_what_was_typed_and_never_confirms(page, s
     )
     sign_in(manager.email, password)
     page.goto(f"/offers/new/?approval_request={approval.pk}")  # prefilled with the approved terms
+    assert page.locator("form button[hidden]").is_hidden()  # the Enter target takes no room
     page.get_by_label("Amount").fill("95.50")
     page.get_by_label("Amount").press("Enter")
     page.wait_for_load_state()
