@@ -78,7 +78,12 @@ class OfferTermsForm(forms.Form):
     contract_type = forms.ChoiceField(choices=ContractType.choices, initial=ContractType.HOURLY)
     amount = forms.DecimalField(
         max_digits=12, decimal_places=2, help_text="Hourly rate or fixed price.",
-        error_messages={"invalid": "Enter the amount as a number, like 85.00."},
+        error_messages={
+            "invalid": "Enter the amount as a number, like 85.00.",
+            "max_digits": "That amount is far too large: check the number of digits.",
+            "max_whole_digits": "That amount is far too large: check the number of digits.",
+            "max_decimal_places": "Use at most two decimals (cents), like 85.50.",
+        },
     )
     currency = forms.ChoiceField(
         choices=CURRENCY_CHOICES, initial="USD",
