@@ -237,9 +237,15 @@ class OfferForm(OfferTermsForm):
                 cleaned["freelancer"] = existing  # already on the marketplace: use the account
                 cleaned["freelancer_name"] = cleaned["freelancer_email"] = ""
                 return
-            self.add_error(
-                "freelancer_email", "That email belongs to a Greenlight account that is not a freelancer."
-            )
+            if existing.is_freelancer:  # a deactivated freelancer account
+                self.add_error(
+                    "freelancer_email",
+                    "That freelancer's Greenlight account is closed: it cannot receive offers.",
+                )
+            else:
+                self.add_error(
+                    "freelancer_email", "That email belongs to a Greenlight account that is not a freelancer."
+                )
             return
         if not name:
             self.add_error("freelancer_name", "Give the BYO freelancer's name.")

@@ -146,3 +146,15 @@ def test_overlong_decline_reason_is_refused(client, manager, approval, talent):
     assert "Ensure this value has at most 2000 characters" in response.content.decode()
     offer.refresh_from_db()
     assert offer.state == "sent"
+
+
+def test_byo_email_of_a_closed_freelancer_account_says_so(client, open_company, open_manager):
+    """Telling the manager "not a freelancer" about a freelancer would send them looking for a typo."""
+    from tests.factories import freelancer
+
+    gone = freelancer(user__email="gone@example.test", user__is_active=False)
+    job = JobFactory(company=open_company, posted_by=open_manager)
+    data = offer_post(offer_type="byo", job=job.pk, freelancer_name="Gone", freelancer_email=gone.email)
+    html = _post_offer(client, open_manager, data)
+    assert "That freelancer&#x27;s Greenlight account is closed: it cannot receive offers." in html
+    assert "not a freelancer" not in html
