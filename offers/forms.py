@@ -78,7 +78,12 @@ class OfferTermsForm(forms.Form):
     contract_type = forms.ChoiceField(choices=ContractType.choices, initial=ContractType.HOURLY)
     amount = forms.DecimalField(
         max_digits=12, decimal_places=2, help_text="Hourly rate or fixed price.",
-        error_messages={"invalid": "Enter the amount as a number, like 85.00."},
+        error_messages={
+            "invalid": "Enter the amount as a number, like 85.00.",
+            "max_digits": "That amount is far too large: check the number of digits.",
+            "max_whole_digits": "That amount is far too large: check the number of digits.",
+            "max_decimal_places": "Use at most two decimals (cents), like 85.50.",
+        },
     )
     currency = forms.ChoiceField(
         choices=CURRENCY_CHOICES, initial="USD",
@@ -232,9 +237,15 @@ class OfferForm(OfferTermsForm):
                 cleaned["freelancer"] = existing  # already on the marketplace: use the account
                 cleaned["freelancer_name"] = cleaned["freelancer_email"] = ""
                 return
-            self.add_error(
-                "freelancer_email", "That email belongs to a Greenlight account that is not a freelancer."
-            )
+            if existing.is_freelancer:  # a deactivated freelancer account
+                self.add_error(
+                    "freelancer_email",
+                    "That freelancer's Greenlight account is closed: it cannot receive offers.",
+                )
+            else:
+                self.add_error(
+                    "freelancer_email", "That email belongs to a Greenlight account that is not a freelancer."
+                )
             return
         if not name:
             self.add_error("freelancer_name", "Give the BYO freelancer's name.")

@@ -1,4 +1,5 @@
 import datetime
+import secrets
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,6 +21,9 @@ OFFER_FIELDS = [
     "offer_type", "title", "job", "freelancer", "freelancer_name", "freelancer_email",
     "contract_type", "amount", "currency", "weekly_hour_limit", "start_date", "message",
 ]
+# Offers typed before "Request approval", kept in the session until the manager comes back.
+DRAFTS_SESSION_KEY = "offer_drafts"
+MAX_DRAFTS = 5
 # What the approvals request form is prefilled with (its query parameters).
 APPROVAL_PREFILL_FIELDS = [
     "title", "job", "freelancer", "freelancer_name", "freelancer_email", "offer_type",
@@ -27,9 +31,14 @@ APPROVAL_PREFILL_FIELDS = [
 ]
 
 
+def _search_term(request) -> str:
+    """The ?q= search, without NUL characters: PostgreSQL refuses them in a query (a 500)."""
+    return request.GET.get("q", "").replace("\x00", "").strip()[:200]
+
+
 @client_required
 def job_list(request):
-    search = request.GET.get("q", "").strip()
+    search = _search_term(request)
     jobs = selectors.jobs_for_company(user=request.user, search=search)
     page = Paginator(jobs, 20).get_page(request.GET.get("page"))
     return render(request, "offers/job_list.html", {"page": page, "search": search, "nav_key": "jobs"})
@@ -65,7 +74,7 @@ def job_detail(request, job_id):
 
 @freelancer_required
 def find_work(request):
-    search = request.GET.get("q", "").strip()
+    search = _search_term(request)
     jobs = selectors.jobs_open_for_freelancers(search=search)
     page = Paginator(jobs, 20).get_page(request.GET.get("page"))
     return render(
@@ -87,10 +96,14 @@ def _offer_list_page(request, *, selector, tab_labels, default_tab):
     tab = request.GET.get("tab", default_tab)
     if tab not in dict(tab_labels):
         tab = default_tab
-    search = request.GET.get("q", "").strip()
+    search = _search_term(request)
     offers, counts = selector(user=request.user, tab=tab, search=search)
     page = Paginator(offers, 20).get_page(request.GET.get("page"))
-    return {"page": page, "tab": tab, "search": search, "tabs": _tabs(tab_labels, counts, search)}
+    return {
+        "page": page, "tab": tab, "search": search, "tabs": _tabs(tab_labels, counts, search),
+        # For the empty state: "no offers at all" is not the same as "none in this tab".
+        "total": counts["all"], "tab_label": dict(tab_labels)[tab],
+    }
 
 
 @client_required
@@ -98,7 +111,11 @@ def offer_list(request):
     context = _offer_list_page(
         request, selector=selectors.offers_for_company, tab_labels=selectors.OFFER_TABS, default_tab="sent"
     )
-    return render(request, "offers/offer_list.html", {**context, "nav_key": "offers"})
+    approvals_enabled = request.user.membership.company.approvals_enabled
+    return render(
+        request, "offers/offer_list.html",
+        {**context, "approvals_enabled": approvals_enabled, "nav_key": "offers"},
+    )
 
 
 FREELANCER_TABS = [
@@ -132,15 +149,34 @@ def _entered_offer_fields(data) -> dict:
     return {name: value for name, value in fields.items() if value}
 
 
-def _request_approval_url(data) -> str:
+def _save_draft(request, fields: dict) -> str:
+    """Keep what the manager typed in the session under a fresh token; the newest few drafts
+    are kept, so two offers drafted in two tabs each come back with their own fields."""
+    drafts = request.session.get(DRAFTS_SESSION_KEY, {})
+    token = secrets.token_urlsafe(8)
+    drafts[token] = fields
+    request.session[DRAFTS_SESSION_KEY] = dict(list(drafts.items())[-MAX_DRAFTS:])
+    return token
+
+
+def _draft(request) -> dict:
+    fields = request.session.get(DRAFTS_SESSION_KEY, {}).get(request.GET.get("draft", ""))
+    return {name: fields[name] for name in OFFER_FIELDS if name in fields} if isinstance(fields, dict) else {}
+
+
+def _request_approval_url(request) -> str:
     """The approvals request form, prefilled from the offer, that comes back here afterwards.
 
-    The approvals create view redirects to ``next`` with ``approval_request=<id>`` appended.
+    What the manager typed waits in the session (``?draft=<token>``), not in the URL: a long
+    message, encoded twice in ``next``, made a request line longer than servers accept
+    (gunicorn refuses lines over 4094 bytes). The approvals create view redirects to ``next``
+    with ``approval_request=<id>`` appended.
     """
-    entered = _entered_offer_fields(data)
+    entered = _entered_offer_fields(request.POST)
     params = {name: entered.get(name, "") for name in APPROVAL_PREFILL_FIELDS}
     params["justification"] = ""
-    params["next"] = reverse("offers:offer_create") + "?" + urlencode(entered)
+    draft = _save_draft(request, entered)
+    params["next"] = reverse("offers:offer_create") + "?" + urlencode({"draft": draft})
     return reverse("approvals:create") + "?" + urlencode(params)
 
 
@@ -171,9 +207,11 @@ def _usable_approval(user, approval_request_id):
 
 
 def _prefill(request) -> dict:
-    """GET prefill: every offer field, plus ``approval_request``. An approval alone (a "Send
-    offer" link from the request page) fills the offer with the approved terms."""
-    initial = {name: request.GET[name] for name in OFFER_FIELDS if request.GET.get(name)}
+    """GET prefill: a draft saved before "Request approval", every offer field as a query
+    parameter, plus ``approval_request``. An approval alone (a "Send offer" link from the
+    request page) fills the offer with the approved terms."""
+    typed = {name: request.GET[name] for name in OFFER_FIELDS if request.GET.get(name)}
+    initial = {**_draft(request), **typed}
     approval_request = _usable_approval(request.user, request.GET.get("approval_request"))
     if approval_request is not None:
         initial = initial or _terms_of_request(approval_request)
@@ -201,7 +239,7 @@ def offer_create(request):
         if approvals_enabled and (
             action == "request_approval" or request.POST.get("approval_request") == REQUEST_APPROVAL
         ):
-            return redirect(_request_approval_url(request.POST))
+            return redirect(_request_approval_url(request))
         approval_request = _usable_approval(request.user, request.POST.get("approval_request"))
         if approvals_enabled and action == "fill" and approval_request is not None:
             form = OfferForm(user=request.user, initial={
@@ -247,6 +285,19 @@ def _modify_initial(offer: Offer) -> dict:
     return {name: getattr(offer, name) for name in OfferTermsForm.base_fields}
 
 
+def _approval_differences(offer: Offer) -> list[str]:
+    """How the offer's current terms differ from what its approver approved (the manager
+    confirmed these when sending or modifying): the client side sees them on the offer page."""
+    if offer.approval_request_id is None:
+        return []
+    return services.offer_approval_differences(
+        approval_request=offer.approval_request, offer_type=offer.offer_type, freelancer=offer.freelancer,
+        freelancer_name=offer.freelancer_name, freelancer_email=offer.freelancer_email,
+        contract_type=offer.contract_type, amount=offer.amount, currency=offer.currency,
+        weekly_hour_limit=offer.weekly_hour_limit, start_date=offer.start_date,
+    )
+
+
 def _render_offer(request, offer, *, modify_form=None, decline_form=None, differences=(), status=200):
     user = request.user
     membership = user.membership_or_none
@@ -264,6 +315,7 @@ def _render_offer(request, offer, *, modify_form=None, decline_form=None, differ
         "decline_form": decline_form or OfferDeclineForm(),
         "decline_open": decline_form is not None,
         "differences": differences,
+        "approval_differences": _approval_differences(offer) if is_client_view else [],
         "approval_url": (
             reverse("approvals:detail", args=[offer.approval_request_id])
             if offer.approval_request_id else None

@@ -112,3 +112,24 @@ def test_job_list_is_newest_first(client, company, manager):
     second = JobFactory(company=company, posted_by=manager, title="Second")
     client.force_login(manager)
     assert list(client.get(reverse("offers:job_list")).context["page"].object_list) == [second, first]
+
+
+def test_job_page_runs_the_same_queries_for_1_and_many_offers(
+    client, open_company, open_manager, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import OfferFactory, freelancer
+
+    job = JobFactory(company=open_company, posted_by=open_manager)
+    OfferFactory(company=open_company, created_by=open_manager, job=job, freelancer=freelancer())
+    client.force_login(open_manager)
+    url = reverse("offers:job_detail", args=[job.pk])
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(12):
+        OfferFactory(company=open_company, created_by=open_manager, job=job, freelancer=freelancer())
+    with django_assert_max_num_queries(len(one)):
+        response = client.get(url)
+    assert len(response.context["job_offers"]) == 13

@@ -72,3 +72,35 @@ def test_request_approval_round_trip_keeps_what_the_manager_typed(client, compan
     assert "is pending with Alan Approver" in offer_form
     assert 'value="92.50"' in offer_form and "Looking forward" in offer_form
     assert not Offer.objects.exists()
+
+
+def test_offer_page_shows_the_client_how_it_differs_from_its_approval(
+    client, manager, boss, talent, approval
+):
+    """Differences confirmed with "Send anyway" stay visible to the company, not only at sending."""
+    from offers.services import offer_approval_differences
+
+    terms = offer_terms(approval, amount=Decimal("95.00"))
+    seen = offer_approval_differences(
+        approval_request=approval, **{k: terms[k] for k in [
+            "offer_type", "freelancer", "contract_type", "amount", "currency", "weekly_hour_limit",
+            "start_date",
+        ]},
+    )
+    offer = offer_send(sent_by=manager, confirmed_differences=seen, **terms)
+    url = reverse("offers:offer_detail", args=[offer.pk])
+    for viewer in (manager, boss):
+        client.force_login(viewer)
+        html = client.get(url).content.decode()
+        assert "Sent on terms that differ from the approval" in html
+        assert "Amount: approved 85.00 USD, offer 95.00 USD" in html
+    client.force_login(talent)  # the freelancer is not shown the company's internal approval
+    html = client.get(url).content.decode()
+    assert "differ from the approval" not in html and "approved 85.00" not in html
+
+
+def test_offer_on_the_approved_terms_shows_no_differences(client, manager, approval):
+    offer = offer_send(sent_by=manager, **offer_terms(approval))
+    client.force_login(manager)
+    html = client.get(reverse("offers:offer_detail", args=[offer.pk])).content.decode()
+    assert "differ from the approval" not in html

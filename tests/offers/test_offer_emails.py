@@ -142,3 +142,28 @@ def test_refused_action_sends_no_email(manager, approval, talent, mailoutbox, on
         offer_withdraw(offer_id=offer.pk, withdrawn_by=manager)
     assert len(mailoutbox) == count
     assert offer.start_date >= timezone.localdate()
+
+
+def test_modified_email_lists_what_changed(open_manager, talent, mailoutbox, on_commit):
+    """A freelancer told only "the offer changed" has to compare two sets of terms by eye."""
+    with on_commit(execute=True):
+        offer = offer_send(sent_by=open_manager, **offer_terms(freelancer=talent, message="Hello"))
+    with on_commit(execute=True):
+        offer_modify(offer_id=offer.pk, modified_by=open_manager, title=offer.title, contract_type="hourly",
+                     amount=offer.amount, currency="USD", weekly_hour_limit=25,
+                     start_date=offer.start_date, message="Hello")
+    email = mailoutbox[-1]
+    assert "What changed since revision 1:\n- Weekly limit: 30 hours → 25 hours\n" in email.body
+    assert "Amount:" not in email.body
+    assert "<li>Weekly limit: 30 hours → 25 hours</li>" in email.alternatives[0][0]
+
+    later = offer.start_date + datetime.timedelta(days=3)
+    with on_commit(execute=True):
+        offer_modify(offer_id=offer.pk, modified_by=open_manager, title=offer.title, contract_type="fixed",
+                     amount=12500, currency="EUR", weekly_hour_limit=None, start_date=later, message="")
+    body = mailoutbox[-1].body
+    assert "Contract: Hourly → Fixed price" in body
+    assert "Amount: 85.00 USD per hour → 12,500.00 EUR" in body
+    assert "Weekly limit: 25 hours → none (fixed price)" in body
+    assert f"Start date: {offer.start_date:%b} {offer.start_date.day}, {offer.start_date:%Y} → " in body
+    assert "Message: removed" in body and "Fixed price: 12,500.00 EUR" in body

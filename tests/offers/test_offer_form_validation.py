@@ -29,9 +29,11 @@ def _post_offer(client, manager, data):
     ({"amount": "500000"}, "That is too much for an hourly rate: the maximum is 100,000."),
     ({"amount": "99999999", "contract_type": "fixed", "weekly_hour_limit": ""},
      "That is too much for a fixed price: the maximum is 10,000,000."),
-    ({"amount": "1e20"}, "Ensure that there are no more than 12 digits in total."),
+    ({"amount": "1e20"}, "That amount is far too large: check the number of digits."),
+    ({"amount": "NaN"}, "Enter the amount as a number, like 85.00."),
+    ({"amount": "Infinity"}, "Enter the amount as a number, like 85.00."),
     ({"amount": "lots"}, "Enter the amount as a number, like 85.00."),
-    ({"amount": "12.345"}, "Ensure that there are no more than 2 decimal places."),
+    ({"amount": "12.345"}, "Use at most two decimals (cents), like 85.50."),
     ({"currency": "XYZ"}, "Choose a currency from the list (XYZ is not one we support)."),
     ({"start_date": YESTERDAY}, "The start date cannot be in the past."),
     ({"start_date": "next week"}, "Enter the start date as YYYY-MM-DD."),
@@ -144,3 +146,15 @@ def test_overlong_decline_reason_is_refused(client, manager, approval, talent):
     assert "Ensure this value has at most 2000 characters" in response.content.decode()
     offer.refresh_from_db()
     assert offer.state == "sent"
+
+
+def test_byo_email_of_a_closed_freelancer_account_says_so(client, open_company, open_manager):
+    """Telling the manager "not a freelancer" about a freelancer would send them looking for a typo."""
+    from tests.factories import freelancer
+
+    gone = freelancer(user__email="gone@example.test", user__is_active=False)
+    job = JobFactory(company=open_company, posted_by=open_manager)
+    data = offer_post(offer_type="byo", job=job.pk, freelancer_name="Gone", freelancer_email=gone.email)
+    html = _post_offer(client, open_manager, data)
+    assert "That freelancer&#x27;s Greenlight account is closed: it cannot receive offers." in html
+    assert "not a freelancer" not in html

@@ -136,3 +136,34 @@ def test_freelancer_searches_by_client_or_title(client, talent):
 
     assert titles("initech") == ["Printer repair"]
     assert titles("data") == ["Data work"]
+
+
+def test_an_empty_tab_says_so_and_links_to_all_offers(client, talent, open_company, open_manager):
+    """"No offers yet" on the Accepted tab of someone with offers waiting would be wrong."""
+    OfferFactory(company=open_company, created_by=open_manager, freelancer=talent, state="accepted")
+    OfferFactory(company=open_company, created_by=open_manager, freelancer=talent)
+    client.force_login(talent)
+    html = client.get(reverse("offers:freelancer_offers"), {"tab": "declined"}).content.decode()
+    assert "No offers in “Declined”." in html and '<a href="?tab=all">See all 2 offers</a>' in html
+    assert "No offers yet" not in html
+
+    client.force_login(open_manager)
+    html = client.get(reverse("offers:offer_list"), {"tab": "withdrawn"}).content.decode()
+    assert "No offers in “Withdrawn”." in html and "See all 2 offers" in html
+
+
+def test_no_offers_at_all_says_how_to_start(client, open_manager, talent):
+    client.force_login(open_manager)
+    html = client.get(reverse("offers:offer_list")).content.decode()
+    assert "No offers yet. Use “Send an offer” to make your first one." in html
+    client.force_login(talent)
+    html = client.get(reverse("offers:freelancer_offers"), {"tab": "accepted"}).content.decode()
+    assert "No offers yet. When a client sends you an offer, it shows up here." in html
+
+
+def test_approval_column_only_for_companies_that_use_approvals(client, open_manager, manager, approval):
+    sent_offer(sent_by=manager, approval_request=approval)
+    client.force_login(manager)
+    assert "<th>Approval</th>" in client.get(reverse("offers:offer_list")).content.decode()
+    client.force_login(open_manager)
+    assert "<th>Approval</th>" not in client.get(reverse("offers:offer_list")).content.decode()

@@ -97,3 +97,30 @@ def test_two_withdrawals_at_once_release_the_approval_exactly_once():
     assert str(error) == "This offer was already withdrawn: it can no longer be withdrawn."
     assert ApprovalRequest.objects.get(pk=approval.pk).state == "approved"
     assert ApprovalTransition.objects.filter(request=approval, name="release").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_decline_and_withdraw_at_once_release_the_approval_exactly_once():
+    """Both free the approval: the offer's row lock lets only one of them do it."""
+    from offers.services import offer_decline
+
+    company = CompanyFactory()
+    manager = hiring_manager(company)
+    talent = freelancer()
+    approval = approved_request(
+        company=company, requester=manager, approver=approver(company), freelancer=talent
+    )
+    offer = send(sent_by=manager, approval_request=approval)
+
+    results = run_together(
+        lambda: offer_withdraw(offer_id=offer.pk, withdrawn_by=manager),
+        lambda: offer_decline(offer_id=offer.pk, freelancer=talent, reason="Booked"),
+    )
+
+    assert sorted(kind for kind, _ in results) == ["error", "ok"]
+    error = next(value for kind, value in results if kind == "error")
+    assert "This offer was already" in str(error)
+    offer.refresh_from_db()
+    assert offer.state in ("withdrawn", "declined")
+    assert ApprovalRequest.objects.get(pk=approval.pk).state == "approved"
+    assert ApprovalTransition.objects.filter(request=approval, name="release").count() == 1

@@ -174,11 +174,41 @@ def test_request_approval_redirects_to_the_prefilled_request_form(client, compan
     assert params["offer_type"] == "direct" and params["contract_type"] == "hourly"
     assert params["currency"] == "USD" and params["weekly_hour_limit"] == "30"
     assert params["start_date"] == data["start_date"] and params["justification"] == ""
-    back = urlparse(params["next"])
-    assert back.path == NEW
-    carried = {key: values[0] for key, values in parse_qs(back.query).items()}
+    assert urlparse(params["next"]).path == NEW
+    carried = client.get(params["next"]).context["form"].initial  # what was typed waits in the session
     assert carried["message"] == "Hi Ada" and carried["amount"] == "90.00" and carried["job"] == str(job.pk)
     assert not Offer.objects.exists()
+
+
+def test_request_approval_with_a_long_message_stays_within_a_servers_request_line(
+    client, manager, boss, talent
+):
+    """gunicorn refuses request lines over 4094 bytes: a long message carried in the URL
+    (encoded twice inside ``next``) lost the manager's whole offer."""
+    message = "Dear Ada, here is what the work involves: " + "billing & invoicing, taxes; " * 150
+    client.force_login(manager)
+    typed = offer_post(freelancer=talent, message=message)
+    to_form = client.post(NEW, {**typed, "action": "request_approval"})
+    assert len(to_form.url) < 2000
+    params = {key: values[0] for key, values in parse_qs(urlparse(to_form.url).query).items()}
+    created = client.post(reverse("approvals:create"), {
+        **params, "approver": boss.pk, "justification": "Backfill", "weekly_hour_limit": "30",
+    })
+    assert created.status_code == 302 and len(created.url) < 2000
+    assert client.get(created.url).context["form"].initial["message"] == message.strip()
+
+
+def test_two_drafts_in_two_tabs_each_come_back_with_their_own_fields(client, manager, talent):
+    client.force_login(manager)
+    first = client.post(NEW, {**offer_post(freelancer=talent, title="First"), "action": "request_approval"})
+    second = client.post(NEW, {**offer_post(freelancer=talent, title="Second"), "action": "request_approval"})
+
+    def back(response):
+        return parse_qs(urlparse(response.url).query)["next"][0]
+
+    assert client.get(back(first)).context["form"].initial["title"] == "First"
+    assert client.get(back(second)).context["form"].initial["title"] == "Second"
+    assert "title" not in client.get(NEW, {"draft": "made-up"}).context["form"].initial
 
 
 def test_request_approval_choice_in_the_drop_down_works_without_javascript(client, manager, talent):

@@ -263,3 +263,10 @@ def test_modifying_a_withdrawn_offer_through_the_page_is_refused(client, offer, 
     assert "This offer was already withdrawn: it can no longer be modified." in response.content.decode()
     offer.refresh_from_db()
     assert offer.title != "New" and offer.revision == 1
+
+
+def test_accept_button_asks_before_making_a_contract(client, offer, talent):
+    """One stray click must not sign a contract: the page asks first (app.js data-confirm)."""
+    client.force_login(talent)
+    html = client.get(reverse("offers:offer_detail", args=[offer.pk])).content.decode()
+    assert f'data-confirm="Accept this offer from {offer.company.name}? It becomes a contract."' in html
