@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import client_required
 from accounts.models import User
+from accounts.search import search_term
 
 from . import selectors, services
 from .forms import ApprovalRequestForm, DecisionForm
@@ -56,8 +57,7 @@ def dashboard(request):
     tab = request.GET.get("tab", "pending")
     if tab not in selectors.TAB_STATES:
         tab = "pending"
-    # NUL cannot reach PostgreSQL (it would answer 500); no one searches for it.
-    search = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    search = search_term(request, max_length=100)
     counts = selectors.approval_request_tab_counts(user=request.user, search=search)
     rows = selectors.approval_requests_for_dashboard(user=request.user, tab=tab, search=search)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))

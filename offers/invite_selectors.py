@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from accounts.search import clean_search
 
 from .models import Invite, Job, Offer, Proposal
 
@@ -138,8 +139,7 @@ def freelancer_picker(
     (``already_on_job``) and cannot be selected; the service still checks on submit.
     ``problem`` holds that message; ``selected`` is then None.
     """
-    # PostgreSQL refuses NUL characters in a query: drop them instead of answering 500.
-    search = search.replace("\x00", "").strip()
+    search = clean_search(search)
     selected = None
     problem = None
     if selected_id not in (None, ""):

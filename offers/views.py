@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import client_required, freelancer_required
+from accounts.search import search_term
 from approvals.models import State as ApprovalState
 
 from . import selectors, services
@@ -31,14 +32,9 @@ APPROVAL_PREFILL_FIELDS = [
 ]
 
 
-def _search_term(request) -> str:
-    """The ?q= search, without NUL characters: PostgreSQL refuses them in a query (a 500)."""
-    return request.GET.get("q", "").replace("\x00", "").strip()[:200]
-
-
 @client_required
 def job_list(request):
-    search = _search_term(request)
+    search = search_term(request)
     jobs = selectors.jobs_for_company(user=request.user, search=search)
     page = Paginator(jobs, 20).get_page(request.GET.get("page"))
     return render(request, "offers/job_list.html", {"page": page, "search": search, "nav_key": "jobs"})
@@ -74,7 +70,7 @@ def job_detail(request, job_id):
 
 @freelancer_required
 def find_work(request):
-    search = _search_term(request)
+    search = search_term(request)
     jobs = selectors.jobs_open_for_freelancers(search=search)
     page = Paginator(jobs, 20).get_page(request.GET.get("page"))
     return render(
@@ -96,7 +92,7 @@ def _offer_list_page(request, *, selector, tab_labels, default_tab):
     tab = request.GET.get("tab", default_tab)
     if tab not in dict(tab_labels):
         tab = default_tab
-    search = _search_term(request)
+    search = search_term(request)
     offers, counts = selector(user=request.user, tab=tab, search=search)
     page = Paginator(offers, 20).get_page(request.GET.get("page"))
     return {
