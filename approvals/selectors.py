@@ -66,22 +66,22 @@ def approval_requests_for_dashboard(*, user, tab: str = "pending", search: str =
     awaits anyone: it cannot be decided, so it is neither flagged nor put first.
     """
     state = TAB_STATES.get(tab, State.PENDING)
-    return (
+    rows = (
         _search(_visible_to(user), search)
         .filter(state=state)
         .select_related("requester", "approver", "freelancer", "job")
-        .annotate(
-            awaiting_me=Case(
-                When(
-                    approver_id=user.pk, state=State.PENDING, expires_at__gt=timezone.now(),
-                    then=Value(0),
-                ),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("awaiting_me", "-created_at", "-id")
     )
+    if state != State.PENDING:
+        # Nothing else awaits a decision: plain newest first, which the indexes can serve
+        # (the Used and Expired tabs are the ones that grow without end).
+        return rows.annotate(awaiting_me=Value(1)).order_by("-created_at", "-id")
+    return rows.annotate(
+        awaiting_me=Case(
+            When(approver_id=user.pk, expires_at__gt=timezone.now(), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("awaiting_me", "-created_at", "-id")
 
 
 def approval_request_for_user(*, user, approval_request_id: int) -> ApprovalRequest:
