@@ -41,7 +41,9 @@ def _search(queryset: QuerySet, search: str) -> QuerySet:
     return queryset.filter(
         Q(title__icontains=search)
         | Q(freelancer__full_name__icontains=search)
-        | Q(freelancer__email__icontains=search)
+        # A marketplace freelancer's email is private: whole address only, or a search for
+        # "a", "ad", "ada@"… would spell it out. BYO emails were typed by the client.
+        | Q(freelancer__email__iexact=search)
         | Q(freelancer_name__icontains=search)
         | Q(freelancer_email__icontains=search)
     )

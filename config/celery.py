@@ -8,7 +8,10 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+# Production unless told otherwise: this module is imported with the config package, so its
+# default would also be the one a server gets through config.wsgi (manage.py and `make worker`
+# choose the local settings themselves).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 app = Celery("greenlight")
 app.config_from_object("django.conf:settings", namespace="CELERY")

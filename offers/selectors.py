@@ -64,7 +64,8 @@ def _search_offers(offers, search: str):
         offers = offers.filter(
             Q(title__icontains=search)
             | Q(freelancer__full_name__icontains=search)
-            | Q(freelancer__email__icontains=search)
+            # Private to the freelancer: whole address only (a fragment would spell it out).
+            | Q(freelancer__email__iexact=search)
             | Q(freelancer_name__icontains=search)
             | Q(freelancer_email__icontains=search)
             | Q(job__title__icontains=search)

@@ -395,16 +395,24 @@ def offer_withdraw(*, offer_id: int, withdrawn_by) -> Offer:
     return offer
 
 
-def offer_accept(*, offer_id: int, freelancer) -> Offer:
+def offer_accept(*, offer_id: int, freelancer, revision: int | None = None) -> Offer:
     """The addressed freelancer accepts a sent offer: it becomes a contract and its approval
     stays used for good. A withdrawn, declined or already accepted offer is refused.
 
-    A BYO offer sent to an email gets linked to the account of the freelancer who accepts it.
+    ``revision`` is the revision the freelancer was shown (the offer page posts it): if the
+    client modified the offer since, Accept is refused, so no contract is made on terms the
+    freelancer never read. A BYO offer sent to an email gets linked to the account of the
+    freelancer who accepts it.
     """
     with transaction.atomic():
         offer = _lock_offer(offer_id)
         _refuse_unless_addressee(offer, freelancer)
         _refuse_unless_sent(offer, "accepted")
+        if revision is not None and revision != offer.revision:
+            raise OfferError(
+                f"{offer.company.name} changed this offer since you opened it: read revision "
+                f"{offer.revision} below, then accept again if it suits you."
+            )
         offer.state = Offer.State.ACCEPTED
         offer.responded_at = timezone.now()
         offer.freelancer = freelancer

@@ -380,7 +380,12 @@ def offer_withdraw(request, offer_id):
 def offer_accept(request, offer_id):
     offer = selectors.offer_for_freelancer(user=request.user, offer_id=offer_id)
     try:
-        services.offer_accept(offer_id=offer.pk, freelancer=request.user)
+        # The revision the page showed: accepting binds to those terms, not to a later change.
+        revision = int(request.POST["revision"]) if request.POST.get("revision") else None
+    except ValueError:
+        revision = 0  # a tampered value matches no revision: refused, nothing changes
+    try:
+        services.offer_accept(offer_id=offer.pk, freelancer=request.user, revision=revision)
     except services.OfferError as exc:
         messages.error(request, str(exc))
     else:

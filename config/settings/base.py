@@ -21,6 +21,10 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# seed_demo creates a superuser whose password is published in the README: allowed in
+# development and tests, refused by the production settings unless a demo stack opts in.
+DEMO_SEED_ALLOWED = env.bool("DEMO_SEED_ALLOWED", default=True)
+
 # Absolute base for links in emails (one-click approval links, invites).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

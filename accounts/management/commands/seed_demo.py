@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 import accounts.demo
@@ -14,6 +15,11 @@ class Command(BaseCommand):
     help = "Create the demo companies, people, jobs and requests. Safe to run again."
 
     def handle(self, *args, **options):
+        if not settings.DEMO_SEED_ALLOWED:
+            raise CommandError(
+                "Demo data is not allowed here: it creates a superuser whose password is public. "
+                "Set DEMO_SEED_ALLOWED=true only for a demo stack."
+            )
         with transaction.atomic():
             for module in SEEDERS:
                 module.seed()
