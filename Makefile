@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# On another port, links in emails follow it (SITE_URL defaults to port 8000), unless SITE_URL is set.
+RUN_ENV := $(if $(and $(filter-out 8000,$(PORT)),$(filter undefined,$(origin SITE_URL))),SITE_URL=http://127.0.0.1:$(PORT))
 
 .PHONY: setup run test lint browser services worker beat clean bench
 
@@ -21,12 +23,12 @@ run: setup
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo ""
-	@echo "Greenlight is running at http://127.0.0.1:$(PORT)/  (password for every demo login: greenlight-demo)"
+	@echo "Starting Greenlight at http://127.0.0.1:$(PORT)/  (password for every demo login: greenlight-demo)"
 	@echo "  client:     manager@acme.test, approver@acme.test, approver2@acme.test, manager@globex.test"
 	@echo "  freelancer: ada@, grace@, linus@, margaret@freelancers.test"
 	@echo "  admin:      admin@greenlight.test  ->  http://127.0.0.1:$(PORT)/admin/"
 	@echo ""
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## Install everything (Debian's chromium included) and run the whole suite on PostgreSQL and Redis.
 test: setup browser

@@ -127,6 +127,10 @@ class OfferType(models.TextChoices):
     PAYROLL = "payroll", "Payroll"
 
 
+# "Bring your own freelancer" is the client's word for it; the freelancer is the one brought.
+FREELANCER_OFFER_TYPE_LABELS = {OfferType.BYO: "Brought by the client"}
+
+
 class NamesFreelancer:
     """For rows that name a marketplace freelancer or, for a BYO offer, a name and an email."""
 
@@ -220,6 +224,11 @@ class Offer(NamesFreelancer, OfferTerms):
 
     def __str__(self):
         return f"{self.title} for {self.freelancer_display}"
+
+    @property
+    def offer_type_for_freelancer(self):
+        """The offer type as the freelancer reads it: a BYO offer is one the client brought them to."""
+        return FREELANCER_OFFER_TYPE_LABELS.get(self.offer_type, self.get_offer_type_display())
 
 
 class OfferRevision(OfferTerms):

@@ -1,0 +1,22 @@
+"""Every time of day on a page says UTC, as the approvals pages already do (the app stores and shows UTC)."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import InviteFactory, JobFactory, OfferFactory
+
+pytestmark = pytest.mark.django_db
+TIME_OF_DAY = re.compile(r"\d{4} \d\d:\d\d(?! UTC)")
+
+
+def test_offer_and_invite_pages_give_times_in_utc(client, open_company, open_manager, talent):
+    offer = OfferFactory(company=open_company, created_by=open_manager, freelancer=talent)
+    invite = InviteFactory(job=JobFactory(company=open_company, posted_by=open_manager), freelancer=talent)
+    client.force_login(talent)
+    pages = [reverse("offers:offer_detail", args=[offer.pk]),
+             reverse("offers:invite_detail", args=[invite.pk])]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert " UTC" in html and not TIME_OF_DAY.search(html), url
