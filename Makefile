@@ -33,6 +33,7 @@ run: setup
 ## Install everything (Debian's chromium included) and run the whole suite on PostgreSQL and Redis.
 test: setup browser
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
 

@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.forms import UserCreationForm as BaseUserCreationForm
-from django.db import transaction
 
 from .models import Company, ConnectsLedgerEntry, FreelancerProfile, Membership, SentEmail, User
+from .services import connects_set_balance
 
 
 class UserCreationForm(BaseUserCreationForm):
@@ -158,18 +158,14 @@ class FreelancerProfileAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
 
     def save_model(self, request, obj, form, change):
-        """A balance edited by staff is written to the ledger as an adjustment."""
-        with transaction.atomic():
-            before = 0
-            if change:
-                before = FreelancerProfile.objects.select_for_update().get(pk=obj.pk).connects_balance
-            super().save_model(request, obj, form, change)
-            if obj.connects_balance != before:
-                ConnectsLedgerEntry.objects.create(
-                    freelancer=obj, change=obj.connects_balance - before,
-                    balance_after=obj.connects_balance, reason=ConnectsLedgerEntry.Reason.ADJUSTMENT,
-                    reference=f"admin:{request.user.pk}", description=f"Set by {request.user} in the admin",
-                )
+        """A balance edited by staff goes through the Connects service, which writes the ledger."""
+        balance = obj.connects_balance
+        saved = FreelancerProfile.objects.filter(pk=obj.pk).values_list("connects_balance", flat=True)
+        obj.connects_balance = saved.get() if change else 0
+        super().save_model(request, obj, form, change)
+        obj.connects_balance = connects_set_balance(
+            user_id=obj.user_id, balance=balance, actor=request.user
+        ).connects_balance
 
 
 @admin.register(SentEmail)

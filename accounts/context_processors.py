@@ -12,18 +12,18 @@ def navigation(request):
             "label": "My Jobs",
             "key": "my-jobs",
             "children": [
-                {"label": "Jobs", "url": reverse("offers:job_list"), "key": "jobs"},
+                {"label": "Jobs", "url": reverse("jobs:job_list"), "key": "jobs"},
                 {"label": "Offers", "url": reverse("offers:offer_list"), "key": "offers"},
                 {"label": "Approvals", "url": reverse("approvals:dashboard"), "key": "approvals"},
             ],
         })
     if user.is_freelancer:
-        items.append({"label": "Find Work", "url": reverse("offers:find_work"), "key": "find-work"})
+        items.append({"label": "Find Work", "url": reverse("jobs:find_work"), "key": "find-work"})
         items.append({
             "label": "My Proposals",
             "key": "my-proposals",
             "children": [
-                {"label": "Invitations", "url": reverse("offers:invitations"), "key": "invitations"},
+                {"label": "Invitations", "url": reverse("jobs:invitations"), "key": "invitations"},
                 {"label": "Offers", "url": reverse("offers:freelancer_offers"), "key": "my-offers"},
                 {"label": "Referrals", "url": reverse("referrals:list"), "key": "referrals"},
             ],

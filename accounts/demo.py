@@ -2,7 +2,8 @@
 
 from decimal import Decimal
 
-from .models import Company, FreelancerProfile, Membership, User
+from .models import Company, ConnectsLedgerEntry, FreelancerProfile, Membership, User
+from .services import connects_change
 
 DEMO_PASSWORD = "greenlight-demo"
 
@@ -57,12 +58,13 @@ def seed():
         )
     for email, name, title, skills, rate, connects in FREELANCERS:
         user = _user(email, name)
-        FreelancerProfile.objects.get_or_create(
-            user=user,
-            defaults={
-                "title": title, "skills": skills,
-                "hourly_rate": Decimal(rate), "connects_balance": connects,
-            },
+        _, created = FreelancerProfile.objects.get_or_create(
+            user=user, defaults={"title": title, "skills": skills, "hourly_rate": Decimal(rate)},
         )
+        if created:
+            connects_change(
+                user_id=user.pk, change=connects, reason=ConnectsLedgerEntry.Reason.PURCHASE,
+                reference="demo:opening", description="Demo data: starting Connects",
+            )
     admin = _user("admin@greenlight.test", "Greenlight Admin", is_staff=True, is_superuser=True)
     return {"companies": companies, "admin": admin}

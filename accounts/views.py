@@ -21,7 +21,7 @@ def home(request):
             return redirect("approvals:dashboard")
         return redirect("offers:offer_list")
     if user.is_freelancer:
-        return redirect("offers:invitations")
+        return redirect("jobs:invitations")
     if user.is_staff:
         return redirect(reverse("admin:index"))
     return redirect("accounts:login")

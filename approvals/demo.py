@@ -3,7 +3,8 @@ in every state, so each dashboard tab has rows. Idempotent: keyed by title per c
 
 Rows are built through the lifecycle rules (``_apply``: transition, save, audit log) without
 sending email; expired ones are created with a decision window already over and expired by
-the same transition the sweep records.
+the same transition the sweep records. The "consumed" one is left approved: offers.demo
+sends the offer that uses it.
 """
 
 import datetime
@@ -13,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Company, User
-from offers.models import Job, Offer, OfferRevision
+from jobs.models import Job
 
 from .models import ApprovalRequest, ApprovalTransition
-from .services import _apply, approval_request_consume, approval_request_lock
+from .services import _apply, approval_request_lock
 
 # title, freelancer email, job title (or None), contract, amount, hours, what happens
 REQUESTS = [
@@ -87,18 +88,4 @@ def _seed_one(company, manager, approver, title, freelancer_email, job_title, co
                comment=approval_request.decision_comment)
     if past:
         _apply(approval_request, "expire", actor=None, comment="Demo: window passed.")
-    if outcome == "consumed":
-        offer = Offer.objects.create(
-            company=company, created_by=manager, offer_type=approval_request.offer_type,
-            job=approval_request.job, freelancer=approval_request.freelancer,
-            approval_request=approval_request, title=title, contract_type=contract, amount=amount,
-            currency=approval_request.currency, weekly_hour_limit=hours,
-            start_date=approval_request.start_date, message="Looking forward to working with you.",
-        )
-        OfferRevision.objects.create(
-            offer=offer, number=1, created_by=manager, title=title, contract_type=contract,
-            amount=amount, currency=offer.currency, weekly_hour_limit=hours,
-            start_date=offer.start_date, message=offer.message,
-        )
-        approval_request_consume(approval_request=approval_request, actor=manager)
     return approval_request

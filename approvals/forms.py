@@ -4,9 +4,9 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from accounts.models import CURRENCY_CHOICES
-from offers.forms import MAX_AMOUNT, MAX_WEEKLY_HOURS
-from offers.models import ContractType, OfferType
+from accounts.selectors import marketplace_freelancers
+from jobs.selectors import job_choices_for_company
+from jobs.terms import CURRENCY_CHOICES, MAX_AMOUNT, MAX_WEEKLY_HOURS, ContractType, OfferType
 
 from . import selectors
 
@@ -27,7 +27,7 @@ class FreelancerChoiceField(forms.ModelChoiceField):
 class ApprovalRequestForm(forms.Form):
     """What the hiring manager asks to offer. Validates input only; the service creates.
 
-    Amounts and weekly hours have the offer form's bounds (offers.forms), so whatever is
+    Amounts and weekly hours have the bounds of every offer (jobs.terms), so whatever is
     approved can be sent as an offer on the same terms.
     A marketplace freelancer is required for direct and payroll offers; a BYO offer names
     the freelancer by name and email instead. Job posts are the company's own only, and the
@@ -73,8 +73,8 @@ class ApprovalRequestForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["job"].queryset = selectors.company_jobs(user=user)
-        self.fields["freelancer"].queryset = selectors.marketplace_freelancers()
+        self.fields["job"].queryset = job_choices_for_company(user=user)
+        self.fields["freelancer"].queryset = marketplace_freelancers()
         approvers = selectors.company_approvers(user=user)
         self.fields["approver"].queryset = approvers
         if not self.is_bound and "approver" not in self.initial:

@@ -6,8 +6,9 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from accounts.models import CURRENCY_CHOICES, Company
-from offers.models import ContractType, Job, NamesFreelancer, OfferType
+from accounts.models import Company
+from jobs.models import Job
+from jobs.terms import CURRENCY_CHOICES, ContractType, NamesFreelancer, OfferType
 
 
 class State(models.TextChoices):

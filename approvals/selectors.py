@@ -11,9 +11,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from offers.models import Job, Offer
 
 from .models import ApprovalRequest, ApprovalTransition, State
+
+# The offers using a request, read through the reverse relation the offers app gives
+# ApprovalRequest: approvals never imports offers.
+_OFFERS = ApprovalRequest.offers.rel.related_model
 
 # Dashboard tabs, in order: key, label, state.
 TABS = [
@@ -103,7 +106,7 @@ def approval_request_for_user(*, user, approval_request_id: int) -> ApprovalRequ
             ),
             Prefetch(
                 "offers",
-                queryset=Offer.objects.select_related("freelancer").order_by("-sent_at", "-id"),
+                queryset=_OFFERS.objects.select_related("freelancer").order_by("-sent_at", "-id"),
             ),
             Prefetch(
                 "resubmissions", queryset=ApprovalRequest.objects.order_by("-created_at", "-id")
@@ -143,19 +146,3 @@ def company_approvers(*, user) -> QuerySet:
     return User.objects.filter(
         membership__company_id=membership.company_id, membership__is_approver=True, is_active=True
     ).exclude(pk=user.pk).order_by("full_name", "email")
-
-
-def company_jobs(*, user) -> QuerySet:
-    membership = user.membership_or_none
-    if membership is None:
-        return Job.objects.none()
-    return Job.objects.filter(company_id=membership.company_id).order_by("-created_at", "-id")
-
-
-def marketplace_freelancers() -> QuerySet:
-    """Active freelancers on the marketplace, for the freelancer choice."""
-    return (
-        User.objects.filter(freelancer_profile__isnull=False, is_active=True)
-        .select_related("freelancer_profile")
-        .order_by("full_name", "email")
-    )

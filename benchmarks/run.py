@@ -62,9 +62,9 @@ PAGES = [
     "approvals:dashboard (approver)",
     "approvals:detail (timeline entries)",
     "offers:offer_list (client)",
-    "offers:invitations (freelancer)",
+    "jobs:invitations (freelancer)",
     "referrals:list (freelancer)",
-    "offers:job_invitees (client)",
+    "jobs:job_invitees (client)",
 ]
 SWEEP = "approvals_expire_stale (sweep, SQL)"
 SWEEP_EMAILS = "send_expiry_email (eager, per email)"
@@ -182,7 +182,7 @@ def _log_creation(requests, now):
 def _referrals(specs, now):
     """Referrals for (job, referrer, referred): the referrer's declined invite, the referred
     freelancer's invite from the referral, and the Referral that links them."""
-    from offers.models import Invite
+    from jobs.models import Invite
     from referrals.models import Referral
 
     originals = Invite.objects.bulk_create([
@@ -203,7 +203,7 @@ def _referrals(specs, now):
 
 
 def _jobs(company, posted_by, count):
-    from offers.models import Job
+    from jobs.models import Job
 
     batch = next(_serial)
     return Job.objects.bulk_create([
@@ -431,7 +431,7 @@ def bench_invitations(sizes, reps, pool, now):
     """The freelancer's pending invites; every fifth one comes from a referral."""
     from django.urls import reverse
 
-    from offers.models import Invite
+    from jobs.models import Invite
 
     results = []
     for size in sizes:
@@ -445,8 +445,8 @@ def bench_invitations(sizes, reps, pool, now):
             for job in direct
         ], batch_size=1000)
         _referrals([(job, pool[i % len(pool)], me) for i, job in enumerate(jobs) if i % 5 == 4], now)
-        queries, times = _measure_page(_client_for(me), reverse("offers:invitations"), reps)
-        results.append(Result("offers:invitations (freelancer)", size, queries, times, PENDING_TAB))
+        queries, times = _measure_page(_client_for(me), reverse("jobs:invitations"), reps)
+        results.append(Result("jobs:invitations (freelancer)", size, queries, times, PENDING_TAB))
     return results
 
 
@@ -473,7 +473,7 @@ def bench_job_invitees(sizes, reps, pool, now):
     """A job with ``size`` invitees; every tenth invitee was referred by the one before."""
     from django.urls import reverse
 
-    from offers.models import Invite
+    from jobs.models import Invite
 
     results = []
     for size in sizes:
@@ -489,9 +489,9 @@ def bench_job_invitees(sizes, reps, pool, now):
         ], batch_size=1000)
         _referrals([(job, people[i - 1], people[i]) for i in sorted(referred)], now)
         queries, times = _measure_page(
-            _client_for(manager), reverse("offers:job_invitees", args=[job.pk]), reps
+            _client_for(manager), reverse("jobs:job_invitees", args=[job.pk]), reps
         )
-        results.append(Result("offers:job_invitees (client)", size, queries, times, "50 a page"))
+        results.append(Result("jobs:job_invitees (client)", size, queries, times, "50 a page"))
     return results
 
 
@@ -516,9 +516,9 @@ def run_benchmarks(*, smoke: bool = False, reps: int | None = None, out=print) -
             SWEEP_SIZES[mode], SWEEP_REPS[mode], SWEEP_EMAIL_SAMPLE[mode], pool, now, SWEEP_BATCH[mode]
         )),
         ("offers:offer_list", lambda: bench_offer_list(OFFER_SIZES[mode], page_reps, pool, now)),
-        ("offers:invitations", lambda: bench_invitations(INVITE_SIZES[mode], page_reps, pool, now)),
+        ("jobs:invitations", lambda: bench_invitations(INVITE_SIZES[mode], page_reps, pool, now)),
         ("referrals:list", lambda: bench_referral_list(INVITE_SIZES[mode], page_reps, pool, now)),
-        ("offers:job_invitees", lambda: bench_job_invitees(INVITE_SIZES[mode], page_reps, pool, now)),
+        ("jobs:job_invitees", lambda: bench_job_invitees(INVITE_SIZES[mode], page_reps, pool, now)),
     ]
     for label, step in steps:
         step_start = time.perf_counter()

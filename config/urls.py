@@ -15,5 +15,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("approvals/", include("approvals.urls")),
     path("referrals/", include("referrals.urls")),
+    path("", include("jobs.urls")),
     path("", include("offers.urls")),
 ]

@@ -1,46 +1,27 @@
-"""Demo job posts (a few open ones per company) and a Globex offer that needs no approval.
-
-Offers backed by Acme approvals are seeded by approvals.demo, which runs after this.
-"""
+"""Demo offers: a Globex offer that needs no approval, and an Acme offer that uses one of the
+approvals seeded by approvals.demo (which runs before this). Idempotent; sends no email."""
 
 import datetime
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Company, User
+from approvals.models import ApprovalRequest
+from approvals.models import State as ApprovalState
+from approvals.services import approval_request_consume, approval_request_lock
+from jobs.models import Job
 
-from .models import Job, Offer, OfferRevision
+from .models import Offer, OfferRevision
 
-JOBS = [
-    ("Acme Corp", "manager@acme.test", "Django developer for billing platform",
-     "Python, Django, PostgreSQL", "hourly", "85.00"),
-    ("Acme Corp", "manager@acme.test", "Data pipeline engineer",
-     "Python, Airflow, SQL", "hourly", "90.00"),
-    ("Acme Corp", "manager@acme.test", "Mobile app security audit",
-     "Security, iOS, Android", "fixed", "6000.00"),
-    ("Globex", "manager@globex.test", "Compiler optimisation consultant",
-     "Compilers, C, LLVM", "hourly", "120.00"),
-    ("Globex", "manager@globex.test", "Technical writer for API docs",
-     "Writing, REST, Markdown", "fixed", "2500.00"),
-]
+# The Acme request that approvals.demo leaves approved for this offer to use.
+ACME_OFFER_TITLE = "Billing platform: payments specialist"
 
 
 def seed():
-    for company_name, poster_email, title, skills, contract_type, budget in JOBS:
-        company = Company.objects.get(name=company_name)
-        Job.objects.get_or_create(
-            company=company,
-            title=title,
-            defaults={
-                "posted_by": User.objects.get(email=poster_email),
-                "description": f"{title}. We are looking for someone experienced in {skills}.",
-                "skills": skills,
-                "contract_type": contract_type,
-                "budget_amount": Decimal(budget),
-            },
-        )
     _seed_globex_offer()
+    _seed_acme_offer()
 
 
 def _seed_globex_offer():
@@ -64,3 +45,28 @@ def _seed_globex_offer():
     )
     if created:
         OfferRevision.objects.create(offer=offer, number=1, created_by=manager, **terms)
+
+
+def _seed_acme_offer():
+    """Acme's manager sent Margaret Hamilton an offer with an approved request, which it uses."""
+    approval_request = ApprovalRequest.objects.filter(
+        company__name="Acme Corp", title=ACME_OFFER_TITLE, state=ApprovalState.APPROVED
+    ).first()
+    if approval_request is None or Offer.objects.filter(approval_request=approval_request).exists():
+        return
+    with transaction.atomic():
+        approval_request = approval_request_lock(approval_request_id=approval_request.pk)
+        manager = approval_request.requester
+        terms = {
+            "title": approval_request.title, "contract_type": approval_request.contract_type,
+            "amount": approval_request.amount, "currency": approval_request.currency,
+            "weekly_hour_limit": approval_request.weekly_hour_limit,
+            "start_date": approval_request.start_date, "message": "Looking forward to working with you.",
+        }
+        offer = Offer.objects.create(
+            company=approval_request.company, created_by=manager, offer_type=approval_request.offer_type,
+            job=approval_request.job, freelancer=approval_request.freelancer,
+            approval_request=approval_request, **terms,
+        )
+        OfferRevision.objects.create(offer=offer, number=1, created_by=manager, **terms)
+        approval_request_consume(approval_request=approval_request, actor=manager)

@@ -1,37 +1,16 @@
-from decimal import Decimal
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
-from accounts.models import CURRENCY_CHOICES, User
+from accounts.models import User
+from accounts.selectors import marketplace_freelancers
 from approvals.models import ApprovalRequest
+from jobs.models import Job
+from jobs.terms import CURRENCY_CHOICES, MAX_AMOUNT, MAX_WEEKLY_HOURS, ContractType, OfferType
 
 from . import selectors
-from .models import ContractType, Job, OfferType
 
-
-class JobForm(forms.ModelForm):
-    class Meta:
-        model = Job
-        fields = [
-            "title", "description", "skills", "contract_type",
-            "budget_amount", "budget_currency", "connects_price", "direct_invite_limit",
-        ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
-
-    def clean_title(self):
-        title = self.cleaned_data["title"].strip()
-        if not title:
-            raise forms.ValidationError("Give the job a title.")
-        return title
-
-
-MAX_AMOUNT = {
-    ContractType.HOURLY: Decimal("100000"),
-    ContractType.FIXED: Decimal("10000000"),
-}
-MAX_WEEKLY_HOURS = 80
 REQUEST_APPROVAL = "new"
 
 
@@ -185,7 +164,7 @@ class OfferForm(OfferTermsForm):
         self.user = user
         self.company = user.membership.company
         self.fields["job"].queryset = Job.objects.filter(company=self.company)
-        self.fields["freelancer"].queryset = selectors.freelancers_on_marketplace()
+        self.fields["freelancer"].queryset = marketplace_freelancers()
         if self.company.approvals_enabled:
             self.fields["approval_request"].queryset = selectors.usable_approvals_for_manager(user=user)
         else:

@@ -4,45 +4,10 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import User
 from approvals.models import ApprovalRequest
 from approvals.models import State as ApprovalState
 
-from .models import Job, Offer, OfferRevision
-
-
-def jobs_for_company(*, user, search: str = ""):
-    """The job posts of the user's company, newest first, with invite counts."""
-    jobs = (
-        Job.objects.filter(company_id=user.membership.company_id)
-        .select_related("posted_by")
-        .annotate(invite_count=Count("invites", distinct=True))
-        .order_by("-created_at", "-id")  # Meta.ordering does not apply to an aggregated query
-    )
-    if search:
-        jobs = jobs.filter(Q(title__icontains=search) | Q(skills__icontains=search))
-    return jobs
-
-
-def job_for_company(*, user, job_id: int) -> Job:
-    """One job post of the user's company; another company's job answers 404."""
-    return get_object_or_404(
-        Job.objects.select_related("company", "posted_by"),
-        pk=job_id,
-        company_id=user.membership.company_id,
-    )
-
-
-def jobs_open_for_freelancers(*, search: str = ""):
-    """Open job posts on the marketplace, for Find Work."""
-    jobs = Job.objects.filter(status=Job.Status.OPEN).select_related("company")
-    if search:
-        jobs = jobs.filter(
-            Q(title__icontains=search) | Q(skills__icontains=search)
-            | Q(description__icontains=search)
-        )
-    return jobs
-
+from .models import Offer, OfferRevision
 
 # Offers.
 
@@ -160,15 +125,6 @@ def approval_request_of_manager(*, user, approval_request_id) -> ApprovalRequest
     )
 
 
-def freelancers_on_marketplace():
-    """Active freelancers an offer can name, for the offer form's drop-down."""
-    return (
-        User.objects.filter(freelancer_profile__isnull=False, is_active=True)
-        .select_related("freelancer_profile")
-        .order_by("full_name", "email")
-    )
-
-
 def offer_for_company(*, user, offer_id: int) -> Offer:
     """An offer of the user's company, for the client's actions; anyone else gets 404."""
     return get_object_or_404(Offer, pk=offer_id, company_id=user.membership.company_id)
@@ -177,8 +133,3 @@ def offer_for_company(*, user, offer_id: int) -> Offer:
 def offer_for_freelancer(*, user, offer_id: int) -> Offer:
     """An offer addressed to the signed-in freelancer, for their answer; anyone else gets 404."""
     return get_object_or_404(Offer.objects.filter(_freelancer_scope(user)), pk=offer_id)
-
-
-def offers_for_job(*, job: Job):
-    """The offers made for one job post (the job is already scoped to the user's company)."""
-    return job.offers.select_related("freelancer", "created_by")

@@ -1,4 +1,4 @@
-"""Writes for job posts and offers.
+"""Writes for offers.
 
 Every offer service is atomic and locks the offer row (``select_for_update``) so a double
 click, two tabs or a client and a freelancer acting at once end with exactly one change.
@@ -21,9 +21,12 @@ from approvals.services import (
     approval_request_lock,
     approval_request_release,
 )
+from jobs.models import Job
+from jobs.services import invite_mark_hired
+from jobs.terms import ContractType
 
 from . import tasks
-from .models import ContractType, Job, Offer, OfferRevision
+from .models import Offer, OfferRevision
 
 LIVE_OFFER_CONSTRAINT = "offer_one_live_offer_per_approval"
 APPROVAL_IN_USE_MESSAGE = (
@@ -43,34 +46,6 @@ class OfferDifferencesError(OfferError):
     def __init__(self, differences: list[str]):
         self.differences = differences
         super().__init__("The offer differs from the approved request: " + "; ".join(differences))
-
-
-@transaction.atomic
-def job_create(
-    *,
-    posted_by,
-    title: str,
-    description: str,
-    skills: str = "",
-    contract_type: str,
-    budget_amount: Decimal | None,
-    budget_currency: str,
-    connects_price: int = 6,
-    direct_invite_limit: int = 30,
-) -> Job:
-    """Post a job for the poster's company. Job posts never need approval."""
-    return Job.objects.create(
-        company_id=posted_by.membership.company_id,
-        posted_by=posted_by,
-        title=title,
-        description=description,
-        skills=skills,
-        contract_type=contract_type,
-        budget_amount=budget_amount,
-        budget_currency=budget_currency,
-        connects_price=connects_price,
-        direct_invite_limit=direct_invite_limit,
-    )
 
 
 # Comparing an offer with its approval.
@@ -417,6 +392,8 @@ def offer_accept(*, offer_id: int, freelancer, revision: int | None = None) -> O
         offer.responded_at = timezone.now()
         offer.freelancer = freelancer
         offer.save(update_fields=["state", "responded_at", "freelancer", "updated_at"])
+        if offer.job_id is not None:
+            invite_mark_hired(job_id=offer.job_id, freelancer_id=freelancer.pk)
         transaction.on_commit(lambda: tasks.send_offer_accepted_email.delay(offer_id))
     return offer
 

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import client_required, freelancer_required
 from accounts.search import search_term
 from approvals.models import State as ApprovalState
+from jobs.terms import ContractType
 
 from . import selectors, services
-from .forms import REQUEST_APPROVAL, JobForm, OfferDeclineForm, OfferForm, OfferTermsForm
-from .models import ContractType, Offer
+from .forms import REQUEST_APPROVAL, OfferDeclineForm, OfferForm, OfferTermsForm
+from .models import Offer
 
 # Fields the offer form accepts as GET prefill and carries through "Request approval".
 OFFER_FIELDS = [
@@ -30,52 +31,6 @@ APPROVAL_PREFILL_FIELDS = [
     "title", "job", "freelancer", "freelancer_name", "freelancer_email", "offer_type",
     "contract_type", "amount", "currency", "weekly_hour_limit", "start_date",
 ]
-
-
-@client_required
-def job_list(request):
-    search = search_term(request)
-    jobs = selectors.jobs_for_company(user=request.user, search=search)
-    page = Paginator(jobs, 20).get_page(request.GET.get("page"))
-    return render(request, "offers/job_list.html", {"page": page, "search": search, "nav_key": "jobs"})
-
-
-@client_required
-def job_create(request):
-    if not request.user.membership.is_hiring_manager:
-        messages.error(request, "Only hiring managers can post jobs.")
-        return redirect("offers:job_list")
-    form = JobForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        job = services.job_create(posted_by=request.user, **form.cleaned_data)
-        messages.success(request, f"Job “{job.title}” posted.")
-        return redirect("offers:job_detail", job_id=job.pk)
-    return render(request, "offers/job_form.html", {"form": form, "nav_key": "jobs"})
-
-
-@client_required
-def job_detail(request, job_id):
-    job = selectors.job_for_company(user=request.user, job_id=job_id)
-    offer_url = reverse("offers:offer_create") + "?" + urlencode({
-        "job": job.pk, "title": job.title, "contract_type": job.contract_type,
-        "amount": job.budget_amount or "", "currency": job.budget_currency,
-    })
-    return render(request, "offers/job_detail.html", {
-        "job": job,
-        "job_offers": selectors.offers_for_job(job=job),
-        "send_offer_url": offer_url,
-        "nav_key": "jobs",
-    })
-
-
-@freelancer_required
-def find_work(request):
-    search = search_term(request)
-    jobs = selectors.jobs_open_for_freelancers(search=search)
-    page = Paginator(jobs, 20).get_page(request.GET.get("page"))
-    return render(
-        request, "offers/find_work.html", {"page": page, "search": search, "nav_key": "find-work"}
-    )
 
 
 # Offers: lists.

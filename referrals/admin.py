@@ -1,10 +1,7 @@
 from django.contrib import admin
-from django.db.models import Exists, OuterRef
-
-from offers.models import Offer
 
 from .models import BetaOverride, Referral, ReferralSettings
-from .selectors import referral_beta_bucket
+from .selectors import HIRED, referral_beta_bucket
 
 
 class OutcomeFilter(admin.SimpleListFilter):
@@ -17,9 +14,9 @@ class OutcomeFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value == Referral.Outcome.HIRED:
-            return queryset.filter(hired=True)
+            return queryset.filter(HIRED)
         if value in (Referral.Outcome.PENDING, Referral.Outcome.ACCEPTED, Referral.Outcome.DECLINED):
-            return queryset.filter(new_invite__state=value, hired=False)
+            return queryset.filter(~HIRED, new_invite__state=value)
         return queryset
 
 
@@ -35,12 +32,6 @@ class ReferralAdmin(admin.ModelAdmin):
     readonly_fields = [
         "job", "referrer", "referred", "original_invite", "new_invite", "note", "created_at",
     ]
-
-    def get_queryset(self, request):
-        hired = Offer.objects.filter(
-            job_id=OuterRef("job_id"), freelancer_id=OuterRef("referred_id"), state=Offer.State.ACCEPTED
-        )
-        return super().get_queryset(request).annotate(hired=Exists(hired))
 
     @admin.display(description="company", ordering="job__company__name")
     def company(self, obj):

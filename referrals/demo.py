@@ -1,7 +1,7 @@
 """Demo referral beta and invites. Idempotent: finds before it creates, sends no email."""
 
-from accounts.models import ConnectsLedgerEntry, FreelancerProfile, User
-from offers.models import Invite, Job
+from accounts.models import User
+from jobs.models import Invite, Job
 
 from .models import BetaOverride, ReferralSettings
 
@@ -19,22 +19,8 @@ INVITES = [
 ]
 
 
-def _opening_connects():
-    """Record each demo freelancer's starting Connects as a purchase, so the ledger adds up to
-    the balance in the admin (accounts.demo sets the balances directly)."""
-    for profile in FreelancerProfile.objects.filter(
-        user__email__endswith="@freelancers.test", connects_balance__gt=0, connects_entries__isnull=True
-    ):
-        ConnectsLedgerEntry.objects.create(
-            freelancer=profile, change=profile.connects_balance, balance_after=profile.connects_balance,
-            reason=ConnectsLedgerEntry.Reason.PURCHASE, reference="demo:opening",
-            description="Demo data: starting Connects",
-        )
-
-
 def seed():
     ReferralSettings.load()
-    _opening_connects()
     for email, mode in BETA:
         BetaOverride.objects.update_or_create(
             user=User.objects.get(email=email), defaults={"mode": mode, "note": "Demo data"}

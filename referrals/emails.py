@@ -18,7 +18,7 @@ def send_referral_invite(referral: Referral) -> bool:
             "referral": referral,
             "invite": invite,
             "job": referral.job,
-            "url": absolute_url(reverse("offers:invite_detail", args=[invite.pk])),
+            "url": absolute_url(reverse("jobs:invite_detail", args=[invite.pk])),
         },
     )
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from offers.invite_forms import DeclineForm
+from jobs.forms import DeclineForm
 
 
 class ReferForm(DeclineForm):

@@ -79,7 +79,7 @@ class Referral(models.Model):
         DECLINED = "declined", "Declined"
         HIRED = "hired", "Hired"
 
-    job = models.ForeignKey("offers.Job", on_delete=models.CASCADE, related_name="referrals")
+    job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="referrals")
     referrer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referrals_made"
     )
@@ -88,10 +88,10 @@ class Referral(models.Model):
     )
     # One-to-one: the database refuses a second referral from the same declined invite.
     original_invite = models.OneToOneField(
-        "offers.Invite", on_delete=models.CASCADE, related_name="referral_made"
+        "jobs.Invite", on_delete=models.CASCADE, related_name="referral_made"
     )
     new_invite = models.OneToOneField(
-        "offers.Invite", on_delete=models.CASCADE, related_name="referral"
+        "jobs.Invite", on_delete=models.CASCADE, related_name="referral"
     )
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -114,11 +114,9 @@ class Referral(models.Model):
 
     @property
     def outcome(self) -> str:
-        """pending / accepted / declined from the new invite; hired once their offer is accepted.
-
-        ``hired`` is annotated by referrals.selectors (an Exists on accepted offers).
-        """
-        if getattr(self, "hired", False):
+        """pending / accepted / declined from the new invite; hired once their offer for the
+        job is accepted (the offers app records it on the invite)."""
+        if self.new_invite.hired_at is not None:
             return self.Outcome.HIRED
         return self.new_invite.state
 

@@ -2,9 +2,9 @@
 
 import hashlib
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Q
 
-from offers.models import Invite, Offer
+from jobs.models import Invite
 
 from .models import BetaOverride, Referral, ReferralSettings
 
@@ -44,14 +44,8 @@ def user_in_referral_beta(*, user) -> bool:
     return result
 
 
-def _hired():
-    """True when the referred freelancer's offer for the referral's job was accepted."""
-    return Exists(
-        Offer.objects.filter(
-            job_id=OuterRef("job_id"), freelancer_id=OuterRef("referred_id"),
-            state=Offer.State.ACCEPTED,
-        )
-    )
+# The referred freelancer was hired: their offer for the job was accepted (recorded on the invite).
+HIRED = Q(new_invite__hired_at__isnull=False)
 
 
 def referrals_made_by(*, user):
@@ -59,7 +53,6 @@ def referrals_made_by(*, user):
     return (
         Referral.objects.filter(referrer_id=user.pk)
         .select_related("job__company", "referred__freelancer_profile", "new_invite")
-        .annotate(hired=_hired())
     )
 
 
@@ -81,7 +74,7 @@ def referral_counts(*, user) -> dict:
     return made.aggregate(
         referrals=Count("pk"),
         referred=Count("referred_id", distinct=True),
-        hired=Count("pk", filter=_hired()),
+        hired=Count("pk", filter=HIRED),
     )
 
 

@@ -6,11 +6,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import FreelancerProfile
-from offers.invite_services import freelancer_invite_refusal, invite_mark_declined
-from offers.models import Invite, Job
+from jobs.models import Invite
+from jobs.services import freelancer_invite_refusal, invite_mark_declined
 
+from . import rules, tasks
 from .models import Referral, ReferralSettings
-from .selectors import referrals_made_today, user_in_referral_beta
+from .selectors import referrals_made_today
 
 DAILY_CAP_WINDOW = timedelta(hours=24)
 
@@ -26,21 +27,14 @@ def referral_create(*, invite_id: int, referrer, referred, reason: str = "", not
     whose source is the referral is created for the referred freelancer (sent in the name of
     the original invite's hiring manager), and the Referral links the two.
 
-    Refused when: the referrer is not in the referral beta; the invite was accepted, or
-    already gave a referral (one referral per declined invite, also a database constraint);
-    the job is closed; the referred person is the referrer, not an active freelancer, a member
-    of the client's company, already invited to / proposing for / offered the job, or already
-    referred to it; or the referrer already made the daily cap of referrals in the last 24
-    hours. A declined invite that gave no referral yet may still refer (decline first, refer
-    later). The invite row, then the referrer's profile row, are locked (the order invite_accept
-    uses) so parallel referrals respect the cap and never deadlock with an accept.
+    The referrer must pass ``rules.can_refer`` on the invite, the referred freelancer must be
+    one who could get an invite to the job (``jobs.services.freelancer_invite_refusal``) and was
+    not referred to it before, and the referrer stays within the daily cap (the last 24 hours).
+    The invite row, then the referrer's profile row, are locked (the order invite_accept uses)
+    so parallel referrals respect the cap and never deadlock with an accept.
     """
-    from referrals.tasks import send_invite_response_email, send_referral_invite_email
-
     reason = reason.strip()
     with transaction.atomic():
-        if not user_in_referral_beta(user=referrer):
-            raise ReferralError("Referring a freelancer is in beta and not open to your account yet.")
         # Lock order: the invite, then the referrer's profile, the same order as invite_accept,
         # so Accept and Decline and refer on one invite at once queue instead of deadlocking.
         invite = (
@@ -50,12 +44,9 @@ def referral_create(*, invite_id: int, referrer, referred, reason: str = "", not
         )
         FreelancerProfile.objects.select_for_update().get(user_id=referrer.pk)
         job = invite.job
-        if Referral.objects.filter(original_invite=invite).exists():
-            raise ReferralError("You already referred someone for this invite: one invite, one referral.")
-        if invite.state == Invite.State.ACCEPTED:
-            raise ReferralError("You accepted this invite, so you cannot refer someone else for it.")
-        if job.status != Job.Status.OPEN:
-            raise ReferralError("This job is closed: it cannot take referrals.")
+        refusal = rules.can_refer(referrer, invite)
+        if refusal:
+            raise ReferralError(refusal)
         if invite.state == Invite.State.PENDING and not reason:
             raise ReferralError("Tell the client why you are declining.")
         if referred is None:
@@ -73,8 +64,7 @@ def referral_create(*, invite_id: int, referrer, referred, reason: str = "", not
                 f"You can refer up to {cap} freelancers in 24 hours. Please try again tomorrow."
             )
 
-        just_declined = invite.state == Invite.State.PENDING
-        if just_declined:
+        if invite.state == Invite.State.PENDING:
             invite_mark_declined(invite=invite, reason=reason)
         try:
             with transaction.atomic():
@@ -92,7 +82,5 @@ def referral_create(*, invite_id: int, referrer, referred, reason: str = "", not
                 f"{referred.full_name} was just invited or referred to this job by someone else, "
                 "or this invite already gave a referral."
             ) from exc
-        if just_declined:
-            send_invite_response_email.delay_on_commit(invite.pk)
-        send_referral_invite_email.delay_on_commit(referral.pk)
+        tasks.send_referral_invite_email.delay_on_commit(referral.pk)
     return referral

@@ -6,10 +6,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from accounts.decorators import freelancer_required
-from offers import invite_selectors
-from offers.models import Invite, Job
+from jobs.models import Invite
+from jobs.selectors import freelancer_picker, invite_for_freelancer
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import ReferForm
 
 
@@ -30,18 +30,14 @@ def refer(request, invite_id):
     """Decline an invite and refer another freelancer. Outside the beta this page is a 404."""
     if not selectors.user_in_referral_beta(user=request.user):
         raise Http404("Referrals are in beta.")
-    invite = invite_selectors.invite_for_freelancer(user=request.user, invite_id=invite_id)
-    if invite.state == Invite.State.ACCEPTED or getattr(invite, "referral_made", None) is not None:
-        messages.error(
-            request, "This invite cannot give a referral: you accepted it or already referred someone."
-        )
-        return redirect("offers:invite_detail", invite_id=invite.pk)
-    if invite.job.status != Job.Status.OPEN:
-        messages.error(request, "This job is closed: it cannot take referrals.")
-        return redirect("offers:invite_detail", invite_id=invite.pk)
+    invite = invite_for_freelancer(user=request.user, invite_id=invite_id)
+    refusal = rules.can_refer(request.user, invite)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("jobs:invite_detail", invite_id=invite.pk)
     needs_reason = invite.state == Invite.State.PENDING
     data = request.POST if request.method == "POST" else request.GET
-    picker = invite_selectors.freelancer_picker(
+    picker = freelancer_picker(
         search=data.get("q", ""), selected_id=data.get("freelancer"), exclude_user_id=request.user.pk,
         job=invite.job,
     )

@@ -40,9 +40,11 @@ INSTALLED_APPS = [
     "django_fsm",
     "anymail",
     "accounts",
-    "offers",
+    "jobs",
     "approvals",
+    "offers",
     "referrals",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -17,7 +17,7 @@ def test_every_admin_list_renders(staff_client):
     for url in [
         "/admin/accounts/user/", "/admin/accounts/company/", "/admin/accounts/membership/",
         "/admin/accounts/freelancerprofile/", "/admin/accounts/sentemail/",
-        "/admin/offers/job/", "/admin/offers/invite/", "/admin/offers/proposal/",
+        "/admin/jobs/job/", "/admin/jobs/invite/", "/admin/jobs/proposal/",
     ]:
         assert staff_client.get(url).status_code == 200, url
 

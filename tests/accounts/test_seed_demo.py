@@ -5,7 +5,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from accounts.models import Company, FreelancerProfile, Membership, User
-from offers.models import Job
+from jobs.models import Job
 
 pytestmark = pytest.mark.django_db
 

@@ -4,34 +4,11 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from offers.models import Invite, Job, Offer, OfferRevision
+from offers.models import Offer, OfferRevision
 
 from .accounts import CompanyFactory, UserFactory
 
-__all__ = ["JobFactory", "InviteFactory", "OfferFactory", "offer_terms", "sent_offer"]
-
-
-class JobFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Job
-
-    company = factory.SubFactory(CompanyFactory)
-    posted_by = factory.SubFactory(UserFactory)
-    title = factory.Sequence(lambda n: f"Job post {n}")
-    description = "Build and maintain our Django services."
-    skills = "Python, Django"
-    contract_type = "hourly"
-    budget_amount = Decimal("75.00")
-
-
-class InviteFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Invite
-
-    job = factory.SubFactory(JobFactory)
-    freelancer = factory.SubFactory(UserFactory)
-    invited_by = factory.SelfAttribute("job.posted_by")
-    message = "We would love to have you on this job."
+__all__ = ["OfferFactory", "offer_terms", "sent_offer"]
 
 
 class OfferFactory(factory.django.DjangoModelFactory):

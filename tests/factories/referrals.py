@@ -4,11 +4,12 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from jobs.services import invite_mark_hired
 from offers.models import Offer
 from referrals.models import BetaOverride, ReferralSettings
 
 from .accounts import CompanyFactory, MembershipFactory, UserFactory, freelancer
-from .offers import InviteFactory, JobFactory
+from .jobs import InviteFactory, JobFactory
 
 __all__ = [
     "BetaOverrideFactory",
@@ -67,7 +68,10 @@ def set_referral_settings(**fields):
 
 
 def offer_for_job(job, freelancer_user, state=Offer.State.SENT):
-    """An offer from the job's company to the freelancer (built directly, for referral outcomes)."""
+    """An offer from the job's company to the freelancer (built directly, for referral outcomes);
+    an accepted one is recorded on the invite as a hire, as offers.services.offer_accept does."""
+    if state == Offer.State.ACCEPTED:
+        invite_mark_hired(job_id=job.pk, freelancer_id=freelancer_user.pk)
     return Offer.objects.create(
         company=job.company,
         created_by=job.posted_by,

@@ -25,8 +25,8 @@ def test_large_amounts_have_thousands_separators_on_every_page(client, big_offer
     for url in [
         reverse("offers:offer_detail", args=[big_offer.pk]),
         reverse("offers:offer_list"),
-        reverse("offers:job_detail", args=[big_offer.job_id]),
-        reverse("offers:job_list"),
+        reverse("jobs:job_detail", args=[big_offer.job_id]),
+        reverse("jobs:job_list"),
     ]:
         html = client.get(url).content.decode()
         assert "12,500.00 EUR" in html and "12500.00 EUR" not in html, url

@@ -8,7 +8,7 @@ from tests.factories import OfferFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("name", ["offers:offer_list", "offers:job_list"])
+@pytest.mark.parametrize("name", ["offers:offer_list", "jobs:job_list"])
 def test_a_nul_character_in_the_client_search_is_ignored(client, open_company, open_manager, talent, name):
     OfferFactory(company=open_company, created_by=open_manager, freelancer=talent, title="Ledger work")
     client.force_login(open_manager)
@@ -16,7 +16,7 @@ def test_a_nul_character_in_the_client_search_is_ignored(client, open_company, o
     assert response.status_code == 200 and response.context["search"] == "Ledger"
 
 
-@pytest.mark.parametrize("name", ["offers:freelancer_offers", "offers:find_work"])
+@pytest.mark.parametrize("name", ["offers:freelancer_offers", "jobs:find_work"])
 def test_a_nul_character_in_the_freelancer_search_is_ignored(client, talent, name):
     OfferFactory(freelancer=talent, title="Ledger work")
     client.force_login(talent)
@@ -31,7 +31,7 @@ def test_odd_page_or_tab_parameters_answer_a_page(client, open_company, open_man
     OfferFactory(company=open_company, created_by=open_manager, freelancer=talent)
     client.force_login(open_manager)
     assert client.get(reverse("offers:offer_list"), params).status_code == 200
-    assert client.get(reverse("offers:job_list"), params).status_code == 200
+    assert client.get(reverse("jobs:job_list"), params).status_code == 200
     client.force_login(talent)
     response = client.get(reverse("offers:freelancer_offers"), params)
     assert response.status_code == 200 and len(response.context["page"].object_list) == 1

@@ -16,7 +16,7 @@ def test_offer_and_invite_pages_give_times_in_utc(client, open_company, open_man
     invite = InviteFactory(job=JobFactory(company=open_company, posted_by=open_manager), freelancer=talent)
     client.force_login(talent)
     pages = [reverse("offers:offer_detail", args=[offer.pk]),
-             reverse("offers:invite_detail", args=[invite.pk])]
+             reverse("jobs:invite_detail", args=[invite.pk])]
     for url in pages:
         html = client.get(url).content.decode()
         assert " UTC" in html and not TIME_OF_DAY.search(html), url

@@ -69,13 +69,13 @@ def test_staff_add_per_user_overrides(staff):
 
 def test_invites_and_the_connects_ledger_are_visible(staff):
     direct_invite()
-    assert staff.get(reverse("admin:offers_invite_changelist")).status_code == 200
+    assert staff.get(reverse("admin:jobs_invite_changelist")).status_code == 200
     assert staff.get(reverse("admin:accounts_connectsledgerentry_changelist")).status_code == 200
     assert staff.get(reverse("admin:referrals_referralsettings_changelist")).status_code == 200
 
 
 def test_the_freelancer_admin_shows_the_connects_ledger(staff):
-    from offers.invite_services import invite_accept
+    from jobs.services import invite_accept
 
     invite = direct_invite()
     invite_accept(invite_id=invite.pk, freelancer=invite.freelancer)

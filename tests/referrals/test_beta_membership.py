@@ -66,7 +66,7 @@ def test_clients_and_inactive_users_are_never_in_the_beta():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url_name", ["offers:find_work", "offers:invitations"])
+@pytest.mark.parametrize("url_name", ["jobs:find_work", "jobs:invitations"])
 def test_beta_freelancers_see_the_notice_on_find_work_and_invitations(client, url_name):
     inside, outside = freelancer(), freelancer()
     BetaOverrideFactory(user=inside, mode=BetaOverride.Mode.ALWAYS)

@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import FreelancerProfile
-from offers.models import Invite
+from jobs.models import Invite
 from tests.factories import beta_freelancer, client_job, direct_invite, freelancer
 
 pytestmark = pytest.mark.django_db(transaction=True)

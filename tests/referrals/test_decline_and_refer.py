@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from offers.models import Invite, Proposal
+from jobs.models import Invite, Proposal
 from referrals.models import Referral
 from referrals.services import ReferralError, referral_create
 from tests.factories import (
@@ -286,14 +286,14 @@ def test_a_non_beta_freelancer_cannot_open_or_post_decline_and_refer(client):
     response = client.post(refer_url(invite), {"reason": "Too busy right now", "freelancer": freelancer().pk})
     assert response.status_code == 404
     assert_nothing_saved(invite)
-    page = client.get(reverse("offers:invite_detail", args=[invite.pk])).content.decode()
+    page = client.get(reverse("jobs:invite_detail", args=[invite.pk])).content.decode()
     assert "Decline and refer" not in page and "Decline" in page
 
 
 def test_a_beta_freelancer_sees_decline_and_refer_on_the_invite(client):
     invite = direct_invite(beta_freelancer())
     client.force_login(invite.freelancer)
-    page = client.get(reverse("offers:invite_detail", args=[invite.pk])).content.decode()
+    page = client.get(reverse("jobs:invite_detail", args=[invite.pk])).content.decode()
     assert "Decline and refer" in page and refer_url(invite) in page
 
 
@@ -336,7 +336,7 @@ def test_an_email_of_someone_who_is_not_an_active_freelancer_reads_as_not_found(
 
 
 def test_the_refer_page_of_a_closed_job_sends_the_freelancer_back_with_a_message(client):
-    from offers.models import Job
+    from jobs.models import Job
 
     invite = direct_invite(beta_freelancer())
     Job.objects.filter(pk=invite.job_id).update(status=Job.Status.CLOSED)
@@ -347,6 +347,6 @@ def test_the_refer_page_of_a_closed_job_sends_the_freelancer_back_with_a_message
             refer_url(invite), {"reason": "Too busy right now", "freelancer": freelancer().pk}, follow=True
         ),
     ):
-        assert response.redirect_chain[-1][0] == reverse("offers:invite_detail", args=[invite.pk])
+        assert response.redirect_chain[-1][0] == reverse("jobs:invite_detail", args=[invite.pk])
         assert "This job is closed: it cannot take referrals." in response.content.decode()
     assert_nothing_saved(invite)

@@ -4,7 +4,7 @@ breaks the page, and it never shows the name of someone who is not an active fre
 import pytest
 from django.urls import reverse
 
-from offers.models import Invite
+from jobs.models import Invite
 from referrals.models import Referral
 from tests.factories import beta_freelancer, direct_invite, freelancer
 
@@ -24,7 +24,7 @@ def test_a_nul_character_in_the_search_finds_nothing_instead_of_an_error(client)
     assert "Grace Hopper" in response.content.decode()
 
     client.force_login(invite.job.posted_by)
-    response = client.get(reverse("offers:invite_create", args=[invite.job.pk]), {"q": "x\x00@y"})
+    response = client.get(reverse("jobs:invite_create", args=[invite.job.pk]), {"q": "x\x00@y"})
     assert response.status_code == 200
 
 
@@ -59,7 +59,7 @@ def test_picking_an_inactive_freelancer_by_id_never_shows_their_name(client):
     gone = freelancer(user__full_name="Gone Person", user__is_active=False)
     client.force_login(invite.job.posted_by)
     response = client.post(
-        reverse("offers:invite_create", args=[invite.job.pk]), {"freelancer": gone.pk, "message": "Hi"}
+        reverse("jobs:invite_create", args=[invite.job.pk]), {"freelancer": gone.pk, "message": "Hi"}
     )
     assert response.status_code == 400
     assert "Gone Person" not in response.content.decode()
@@ -105,7 +105,7 @@ def test_search_results_mark_who_is_already_on_the_job_instead_of_offering_selec
 
     for user, url in (
         (invite.freelancer, refer_url(invite)),
-        (job.posted_by, reverse("offers:invite_create", args=[job.pk])),
+        (job.posted_by, reverse("jobs:invite_create", args=[job.pk])),
     ):
         client.force_login(user)
         page = client.get(url, {"q": "compiler"}).content.decode()

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from offers.invite_services import invite_accept
+from jobs.services import invite_accept
 from offers.services import offer_accept, offer_send, offer_withdraw
 from referrals.services import referral_create
 from tests.factories import (

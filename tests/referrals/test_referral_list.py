@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from offers.invite_services import invite_accept, invite_decline
+from jobs.services import invite_accept, invite_decline
 from offers.models import Offer
 from referrals.services import referral_create
 from tests.factories import beta_freelancer, direct_invite, freelancer, offer_for_job, set_referral_settings

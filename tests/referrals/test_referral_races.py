@@ -1,6 +1,6 @@
 import pytest
 
-from offers.models import Invite
+from jobs.models import Invite
 from referrals.models import Referral
 from referrals.services import referral_create
 from tests.concurrency import outcomes, run_together
@@ -64,7 +64,7 @@ def test_two_referrals_racing_for_the_last_slot_of_the_daily_cap_make_exactly_on
 def test_accepting_and_referring_the_same_invite_at_once_gives_one_clear_answer():
     """Two tabs: Accept in one, Decline and refer in the other. One wins, the other is refused
     with a message (never a database deadlock error), and Connects are charged only on accept."""
-    from offers.invite_services import invite_accept
+    from jobs.services import invite_accept
 
     for _ in range(5):
         referrer = beta_freelancer(connects_balance=20)
@@ -79,7 +79,7 @@ def test_accepting_and_referring_the_same_invite_at_once_gives_one_clear_answer(
         kinds = [kind for kind, _ in results]
         assert kinds.count("ok") == 1, results
         error = next(value for kind, value in results if kind == "error")
-        assert type(error).__name__ in ("InviteError", "ReferralError"), repr(error)
+        assert type(error).__name__ in ("JobError", "ReferralError"), repr(error)
         invite.refresh_from_db()
         referrer.freelancer_profile.refresh_from_db()
         if invite.state == Invite.State.ACCEPTED:

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from accounts.models import ConnectsLedgerEntry, FreelancerProfile, User
-from offers.models import Invite
+from jobs.models import Invite
 from referrals.models import BetaOverride
 from referrals.selectors import user_in_referral_beta
 

@@ -1,0 +1,204 @@
+"""Job pages: My Jobs > Jobs, invites and invitees (hiring managers); Find Work and
+My Proposals > Invitations (freelancers)."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import client_required, freelancer_required
+from accounts.search import search_term
+
+from . import rules, selectors, services
+from .forms import DeclineForm, InviteForm, JobForm
+from .models import Invite, Job
+from .signals import referral_options_for
+
+
+@client_required
+def job_list(request):
+    search = search_term(request)
+    jobs = selectors.jobs_for_company(user=request.user, search=search)
+    page = Paginator(jobs, 20).get_page(request.GET.get("page"))
+    return render(request, "jobs/job_list.html", {
+        "page": page, "search": search, "nav_key": "jobs",
+        "can_post": rules.can_post_job(request.user) is None,
+    })
+
+
+@client_required
+def job_create(request):
+    refusal = rules.can_post_job(request.user)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("jobs:job_list")
+    form = JobForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.job_create(posted_by=request.user, **form.cleaned_data)
+        except services.JobError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Job “{job.title}” posted.")
+            return redirect("jobs:job_detail", job_id=job.pk)
+    return render(request, "jobs/job_form.html", {"form": form, "nav_key": "jobs"})
+
+
+@client_required
+def job_detail(request, job_id):
+    job = selectors.job_for_company(user=request.user, job_id=job_id)
+    offer_url = reverse("offers:offer_create") + "?" + urlencode({
+        "job": job.pk, "title": job.title, "contract_type": job.contract_type,
+        "amount": job.budget_amount or "", "currency": job.budget_currency,
+    })
+    return render(request, "jobs/job_detail.html", {
+        "job": job,
+        "job_offers": selectors.offers_for_job(job=job),
+        "send_offer_url": offer_url,
+        "can_invite": rules.can_invite(request.user, job) is None,
+        "nav_key": "jobs",
+    })
+
+
+@freelancer_required
+def find_work(request):
+    search = search_term(request)
+    jobs = selectors.jobs_open_for_freelancers(search=search)
+    page = Paginator(jobs, 20).get_page(request.GET.get("page"))
+    return render(request, "jobs/find_work.html", {
+        "page": page, "search": search, "nav_key": "find-work",
+        "referral_beta": referral_options_for(user=request.user).in_beta,
+    })
+
+
+@freelancer_required
+def invitations(request):
+    tab = request.GET.get("tab", "pending")
+    if tab not in selectors.INVITE_TABS:
+        tab = "pending"
+    counts = selectors.invite_counts_for_freelancer(user=request.user)
+    page = Paginator(selectors.invites_for_freelancer(user=request.user, state=tab), 20).get_page(
+        request.GET.get("page")
+    )
+    base = reverse("jobs:invitations")
+    tabs = [
+        {"label": label, "key": key, "url": f"{base}?tab={key}", "count": counts[key]}
+        for key, label in (("pending", "Pending"), ("accepted", "Accepted"), ("declined", "Declined"))
+    ]
+    return render(request, "jobs/invitations.html", {
+        "page": page, "tab": tab, "tabs": tabs, "nav_key": "invitations",
+        "referral_beta": referral_options_for(user=request.user).in_beta,
+        "balance": request.user.freelancer_profile.connects_balance,
+    })
+
+
+def _invite_detail_context(request, invite: Invite, decline_form=None) -> dict:
+    referral = referral_options_for(user=request.user, invite=invite)
+    return {
+        "invite": invite,
+        "job": invite.job,
+        "referral": getattr(invite, "referral", None),
+        "referral_made": getattr(invite, "referral_made", None),
+        "price": services.invite_connects_price(invite),
+        "balance": request.user.freelancer_profile.connects_balance,
+        "decline_form": decline_form or DeclineForm(),
+        "referral_beta": referral.in_beta,
+        "can_refer": referral.can_refer,
+        "job_open": invite.job.status == Job.Status.OPEN,
+        "nav_key": "invitations",
+    }
+
+
+@freelancer_required
+def invite_detail(request, invite_id):
+    invite = selectors.invite_for_freelancer(user=request.user, invite_id=invite_id)
+    return render(request, "jobs/invite_detail.html", _invite_detail_context(request, invite))
+
+
+@require_POST
+@freelancer_required
+def invite_accept(request, invite_id):
+    invite = selectors.invite_for_freelancer(user=request.user, invite_id=invite_id)
+    try:
+        proposal = services.invite_accept(invite_id=invite.pk, freelancer=request.user)
+    except services.JobError as error:
+        messages.error(request, str(error))
+    else:
+        spent = f" {proposal.connects_spent} Connects were spent." if proposal.connects_spent else (
+            " It cost no Connects." if invite.source == Invite.Source.REFERRAL else ""
+        )
+        messages.success(request, f"Invite accepted: your proposal for “{invite.job.title}” was sent.{spent}")
+    return redirect("jobs:invite_detail", invite_id=invite.pk)
+
+
+@require_POST
+@freelancer_required
+def invite_decline(request, invite_id):
+    invite = selectors.invite_for_freelancer(user=request.user, invite_id=invite_id)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invite_decline(invite_id=invite.pk, freelancer=request.user, reason=form.decline_reason)
+        except services.JobError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"You declined the invite to “{invite.job.title}”.")
+        return redirect("jobs:invite_detail", invite_id=invite.pk)
+    context = _invite_detail_context(request, invite, decline_form=form)
+    return render(request, "jobs/invite_detail.html", context, status=400)
+
+
+@client_required
+def invite_create(request, job_id):
+    """Pick a freelancer (search, email or profile link) and send them a direct invite."""
+    job = selectors.job_for_company(user=request.user, job_id=job_id)
+    refusal = rules.can_invite(request.user, job)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("jobs:job_detail", job_id=job.pk)
+    data = request.POST if request.method == "POST" else request.GET
+    picker = selectors.freelancer_picker(
+        search=data.get("q", ""), selected_id=data.get("freelancer"), job=job
+    )
+    form = InviteForm(request.POST or None, initial={"freelancer": getattr(picker["selected"], "pk", None)})
+    if request.method == "POST" and form.is_valid():
+        if picker["selected"] is None:
+            form.add_error(None, picker["problem"] or "Pick the freelancer you want to invite.")
+        else:
+            try:
+                invite = services.invite_create(
+                    job=job, invited_by=request.user, freelancer=picker["selected"],
+                    message=form.cleaned_data["message"],
+                )
+            except services.JobError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"{invite.freelancer.full_name} is invited to “{job.title}”.")
+                return redirect("jobs:job_invitees", job_id=job.pk)
+    return render(request, "jobs/invite_form.html", {
+        "job": job, "form": form, "picker": picker, "nav_key": "jobs",
+        "direct_used": selectors.direct_invite_count(job=job),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@client_required
+def job_invitees(request, job_id):
+    job = selectors.job_for_company(user=request.user, job_id=job_id)
+    page = Paginator(selectors.invitees_for_job(job=job), 50).get_page(request.GET.get("page"))
+    return render(request, "jobs/job_invitees.html", {
+        "job": job, "page": page, "nav_key": "jobs",
+        "direct_used": selectors.direct_invite_count(job=job),
+    })
+
+
+@login_required
+def freelancer_profile(request, user_id):
+    """A freelancer's profile, for any signed-in user: the link people paste to refer them."""
+    freelancer = selectors.freelancer_for_profile(user_id=user_id)
+    return render(request, "jobs/freelancer_profile.html", {
+        "freelancer": freelancer, "profile": freelancer.freelancer_profile,
+    })

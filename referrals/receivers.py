@@ -1,0 +1,24 @@
+"""How referrals take part in the invite flow of the jobs app (see jobs.signals)."""
+
+from django.dispatch import receiver
+
+from jobs.models import Invite
+from jobs.signals import ReferralOptions, invite_answered, referral_options
+
+from . import rules, tasks
+from .selectors import user_in_referral_beta
+
+
+@receiver(invite_answered, dispatch_uid="referrals.tell_referrer")
+def tell_referrer(sender, *, invite: Invite, **kwargs):
+    """A referred freelancer answered their invite: the referrer hears the outcome."""
+    if invite.source == Invite.Source.REFERRAL:
+        tasks.send_referral_outcome_email.delay_on_commit(invite.pk)
+
+
+@receiver(referral_options, dispatch_uid="referrals.options")
+def options(sender, *, user, invite=None, **kwargs) -> ReferralOptions:
+    in_beta = user_in_referral_beta(user=user)
+    return ReferralOptions(
+        in_beta=in_beta, can_refer=in_beta and invite is not None and rules.can_refer(user, invite) is None
+    )
