@@ -246,3 +246,106 @@ class ConnectsLedgerEntry(models.Model):
 
     def __str__(self):
         return f"{self.change:+d} Connects for {self.freelancer.user} ({self.get_reason_display()})"
+
+
+class Notification(models.Model):
+    """One notification to one person about one event: their in-app inbox entry and the source
+    of their email (the transactional outbox).
+
+    It is written in the same transaction as the change that causes it, under a unique key
+    (``approval-decision:42``), so the event and its notifications commit or roll back together
+    and a second write of the same event is a no-op. The email is delivered after commit by the
+    relay (accounts.delivery), never inside a transaction; ``email_state`` records how far it got.
+    A BYO freelancer without an account is notified by email only (no recipient, no inbox).
+    """
+
+    class Kind(models.TextChoices):
+        APPROVAL_NEW = "approval-new", "A request awaits your decision"
+        APPROVAL_REMINDER = "approval-reminder", "Reminder: a request expires soon"
+        APPROVAL_DECISION = "approval-decision", "Your request was approved or declined"
+        APPROVAL_EXPIRED = "approval-expired", "Your request or approval expired"
+        OFFER_SENT = "offer-sent", "You received an offer"
+        OFFER_MODIFIED = "offer-modified", "An offer to you was changed"
+        OFFER_WITHDRAWN = "offer-withdrawn", "An offer to you was withdrawn"
+        OFFER_ACCEPTED = "offer-accepted", "Your offer was accepted"
+        OFFER_DECLINED = "offer-declined", "Your offer was declined"
+        INVITE_RECEIVED = "invite-received", "You were invited to a job"
+        INVITE_ACCEPTED = "invite-accepted", "Your invite was accepted"
+        INVITE_DECLINED = "invite-declined", "Your invite was declined"
+        REFERRAL_INVITE = "referral-invite", "A freelancer referred you to a job"
+        REFERRAL_OUTCOME = "referral-outcome", "Someone you referred answered"
+
+    class EmailState(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"  # claimed by a worker; the provider call is in flight
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"  # rejected for good, or out of retries: see email_last_error
+        SKIPPED = "skipped", "Not emailed"  # the recipient turned this kind of email off
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=50, choices=Kind.choices)
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    email = models.EmailField(blank=True, help_text="Where the email goes (the address at the time).")
+    title = models.CharField(max_length=300, help_text="The line shown in the inbox.")
+    link = models.CharField(max_length=500, blank=True, help_text="The page the entry opens.")
+    # The email: a template base (templates/<template>-{subject,body-text,body-html}.html) and the
+    # plain values it reads. Empty template: in-app only.
+    template = models.CharField(max_length=200, blank=True)
+    context = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    email_state = models.CharField(
+        max_length=10, choices=EmailState.choices, default=EmailState.PENDING
+    )
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_next_attempt_at = models.DateTimeField(default=timezone.now)
+    email_last_error = models.TextField(blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    email_message_id = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox_idx"),
+            models.Index(
+                fields=["recipient"], name="notification_unread_idx", condition=models.Q(read_at__isnull=True)
+            ),
+            # The relay's claim: undelivered rows, the next due first.
+            models.Index(
+                fields=["email_next_attempt_at", "id"], name="notification_undelivered_idx",
+                condition=models.Q(email_state__in=["pending", "sending"]),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | ~models.Q(email=""),
+                name="notification_has_someone",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient or self.email}"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+
+class NotificationSetting(models.Model):
+    """A person's choice to receive one kind of notification by email or not; without a row,
+    they get it. In-app entries are always kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_settings")
+    kind = models.CharField(max_length=50, choices=Notification.Kind.choices)
+    email_enabled = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_setting_once_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_kind_display()} by email {'on' if self.email_enabled else 'off'}"
