@@ -1,0 +1,36 @@
+"""axe-core in the browser tests: which serious or critical accessibility problems a page has."""
+
+from functools import cache
+from pathlib import Path
+
+AXE_JS = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@cache
+def _axe_source() -> str:
+    if not AXE_JS.exists():
+        raise RuntimeError(f"{AXE_JS} is missing: run `npm ci` (make test does).")
+    return AXE_JS.read_text()
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe over the page as loaded and return its violations of the given impacts.
+
+    The source is evaluated, not added as a <script> tag: the CSP refuses inline scripts, and
+    evaluate runs in the page without one.
+    """
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(_axe_source())
+    results = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations']})"
+    )
+    return [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "targets": [", ".join(map(str, node["target"])) for node in violation["nodes"]],
+        }
+        for violation in results["violations"]
+        if violation["impact"] in impacts
+    ]
