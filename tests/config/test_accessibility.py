@@ -71,6 +71,17 @@ def test_sign_in_page_has_no_serious_accessibility_problem(page, live_server):
     assert axe_violations(page) == []
 
 
+def test_the_lockout_page_has_no_serious_accessibility_problem(page, live_server):
+    for _ in range(5):
+        page.goto("/accounts/login/")
+        page.get_by_label("Email").fill("nobody@example.test")
+        page.get_by_label("Password").fill("wrong-password")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+    assert "Too many failed sign-in attempts. Try again in 15 minutes." in page.content()
+    assert axe_violations(page) == []
+
+
 @pytest.mark.parametrize("email", DEMO_USERS)
 def test_pages_of_the_demo_have_no_serious_accessibility_problem_for(page, sign_in, demo, email):
     sign_in(email, DEMO_PASSWORD)
