@@ -176,6 +176,7 @@ class ApprovalRequestForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
     comment = forms.CharField(
+        label="Comment (optional)",
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000,
         help_text="Optional. The hiring manager sees it.",
     )

@@ -63,3 +63,15 @@ def test_a_problem_with_no_field_is_in_the_summary(client, team, make_request):
     start = html.index('class="error-summary"')
     assert "There is a problem" in html[start:]
     assert "already" in html[start:html.index("</ul>", start)]
+
+
+def test_the_decision_comment_help_is_tied_to_its_field(client, team, make_request):
+    approval_request = make_request()
+    client.force_login(team.approver)
+    response = client.get(reverse("approvals:detail", args=[approval_request.pk]))
+    html = response.content.decode()
+    comment = _by_id(html, "id_comment")
+    assert comment["aria-describedby"] == "id_comment_helptext"
+    assert 'id="id_comment_helptext">Optional. The hiring manager sees it.</small>' in html
+    assert '<label for="id_comment">Comment (optional)</label>' in html
+    assert describedby_ids_missing(html) == set()
