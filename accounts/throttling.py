@@ -16,6 +16,19 @@ from django.db.models import Sum
 from django.shortcuts import render
 
 
+def client_address(request) -> str:
+    """The address the outermost of our TRUSTED_PROXY_COUNT proxies saw the request come from.
+
+    Behind a proxy REMOTE_ADDR is the proxy, shared by everyone; each proxy appends the address
+    it saw to X-Forwarded-For, and anything further left was written by the client itself.
+    """
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if count and len(forwarded) >= count and forwarded[-count]:
+        return forwarded[-count]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def sign_in_email(request, credentials) -> str:
     """The email as the sign-in form reads it, so "Ada@X.test " and "ada@x.test" count as one."""
     source = credentials if credentials is not None else request.POST

@@ -131,8 +131,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.throttling.sign_in_email"
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
-# Addresses are REMOTE_ADDR: behind a reverse proxy every client would share the proxy's, so a
-# deployment behind one must set AXES_CLIENT_IP_CALLABLE to read the header that proxy sets.
+# Behind reverse proxies REMOTE_ADDR is the proxy's, shared by every client: say how many proxies
+# append to X-Forwarded-For, or one lockout would lock everyone out.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_address"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

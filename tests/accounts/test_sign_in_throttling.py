@@ -99,3 +99,42 @@ def test_staff_unlock_an_email_in_the_admin(client, password):
 
     assert _sign_in(client, "ada@free.test", password).status_code == 302
     assert client.get("/").wsgi_request.user == ada
+
+
+def test_behind_a_trusted_proxy_each_client_is_locked_alone(client, password, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    ada = freelancer(user__email="ada@free.test")
+    proxy = "10.0.0.254"
+    for _ in range(50):
+        client.post(
+            "/accounts/login/", {"username": "ada@free.test", "password": "wrong"},
+            REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7",
+        )
+    attacker = client.post(
+        "/accounts/login/", {"username": "ada@free.test", "password": password},
+        REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert attacker.status_code == 429
+    # What the client wrote left of the proxy's entry is not believed.
+    assert client.post(
+        "/accounts/login/", {"username": "ada@free.test", "password": password},
+        REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.1, 198.51.100.7",
+    ).status_code == 429
+    ada_at_home = client.post(
+        "/accounts/login/", {"username": "ada@free.test", "password": password},
+        REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.50",
+    )
+    assert ada_at_home.status_code == 302
+    assert client.get("/").wsgi_request.user == ada
+    assert AccessAttempt.objects.get().ip_address == "198.51.100.7"
+
+
+def test_without_a_trusted_proxy_a_forwarded_for_header_is_ignored(client, password):
+    freelancer(user__email="ada@free.test")
+    for number in range(5):
+        client.post(
+            "/accounts/login/", {"username": "ada@free.test", "password": "wrong"},
+            REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR=f"203.0.113.{number}",
+        )
+    assert _sign_in(client, "ada@free.test", password, address="198.51.100.7").status_code == 429
+    assert AccessAttempt.objects.get().ip_address == "198.51.100.7"
