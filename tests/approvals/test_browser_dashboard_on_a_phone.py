@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.a11y import axe_violations
 from tests.factories import approver, hiring_manager, pending_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,4 +36,5 @@ def test_the_dashboard_fits_a_phone_and_shows_each_state(browser, live_server, p
     assert label == '"State"'
     assert page.locator("table thead").bounding_box()["height"] <= 1
     assert page.locator("table tbody tr").count() == 3
+    assert axe_violations(page) == []
     context.close()
