@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.selectors import marketplace_freelancers
+from accounts.urls_safety import safe_next_path
 from jobs.selectors import job_choices_for_company
 from jobs.terms import CURRENCY_CHOICES, MAX_AMOUNT, MAX_WEEKLY_HOURS, ContractType, OfferType
 
@@ -68,7 +69,7 @@ class ApprovalRequestForm(forms.Form):
         help_text="Why this hire, at these terms. The approver reads this.",
     )
     approver = forms.ModelChoiceField(queryset=None, empty_label="— Choose an approver —")
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
+    next = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,8 +88,8 @@ class ApprovalRequestForm(forms.Form):
         """Prefill from GET parameters named like the fields (invalid values are ignored
         by the widgets, and checked again on submit)."""
         initial = {name: query.get(name) for name in PREFILL_FIELDS if query.get(name)}
-        if query.get("next"):
-            initial["next"] = query.get("next")
+        if next_url := safe_next_path(query.get("next")):
+            initial["next"] = next_url
         return initial
 
     @classmethod
@@ -110,6 +111,9 @@ class ApprovalRequestForm(forms.Form):
             "justification": approval_request.justification,
             "approver": approval_request.approver_id,
         }
+
+    def clean_next(self):
+        return safe_next_path(self.cleaned_data["next"])
 
     def clean_title(self):
         return self.cleaned_data["title"].strip()
@@ -172,6 +176,7 @@ class ApprovalRequestForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
     comment = forms.CharField(
+        label="Comment (optional)",
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000,
         help_text="Optional. The hiring manager sees it.",
     )

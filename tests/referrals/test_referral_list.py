@@ -69,7 +69,7 @@ def test_the_referrals_tab_shows_the_jobs_others_referred_to_me(client):
     client.force_login(grace)
     page = client.get(reverse("referrals:list")).content.decode()
     section = page[page.index("Jobs referred to you") :]
-    assert referral.job.title in section and "<td>Ada Lovelace</td>" in section
+    assert referral.job.title in section and '<td data-label="Referred by">Ada Lovelace</td>' in section
 
 
 def test_another_freelancers_referrals_are_not_shown(client):
