@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# The test database is kept between runs (pytest --reuse-db); it is recreated when a migration
+# file or DATABASE_URL differs from the last run that got as far as running the tests.
+TEST_DB_STAMP := var/test-db.migrations
 # On another port, links in emails follow it (SITE_URL defaults to port 8000), unless SITE_URL is set.
 RUN_ENV := $(if $(and $(filter-out 8000,$(PORT)),$(filter undefined,$(origin SITE_URL))),SITE_URL=http://127.0.0.1:$(PORT))
 
@@ -35,7 +38,13 @@ test: setup browser node_modules
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
+	@mkdir -p var
+	@hash=$$( { echo "$${DATABASE_URL:-}"; sha256sum */migrations/*.py; } | sha256sum | cut -d' ' -f1); \
+	if [ "$$(cat $(TEST_DB_STAMP) 2>/dev/null)" = "$$hash" ]; then create=; else \
+		create=--create-db; echo "Migrations or DATABASE_URL changed: recreating the test database"; fi; \
+	$(BIN)/python -m pytest $$create $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -le 1 ]; then echo "$$hash" > $(TEST_DB_STAMP); fi; \
+	exit $$status
 
 lint: setup
 	$(BIN)/ruff check .

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tests.factories import approver, freelancer, hiring_manager
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_manager_requests_approver_approves_from_email_manager_sees_it_approved(
