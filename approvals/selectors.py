@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from . import rules
 from .models import ApprovalRequest, ApprovalTransition, State
 
 # The offers using a request, read through the reverse relation the offers app gives
@@ -131,10 +132,9 @@ def approval_request_decision(*, approval_request_id: int) -> ApprovalTransition
 def approval_request_to_resubmit(*, user, approval_request_id: int) -> ApprovalRequest:
     """The user's own declined or expired request, to copy into a new one; otherwise 404."""
     approval_request = approval_request_for_user(user=user, approval_request_id=approval_request_id)
-    if approval_request.requester_id != user.pk or approval_request.state not in (
-        State.DECLINED, State.EXPIRED
-    ):
-        raise Http404("Only your own declined or expired requests can be resubmitted.")
+    refusal = rules.can_resubmit(user, approval_request)
+    if refusal:
+        raise Http404(refusal)
     return approval_request
 
 
