@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
+from jobs.terms import ContractType
 
 from . import rules
 from .models import ApprovalRequest, ApprovalTransition, State
@@ -136,6 +137,26 @@ def approval_request_to_resubmit(*, user, approval_request_id: int) -> ApprovalR
     if refusal:
         raise Http404(refusal)
     return approval_request
+
+
+def approval_request_terms(approval_request: ApprovalRequest) -> dict:
+    """What a request asks to offer, as form initial data: the freelancer (an account, or a
+    BYO name and email), offer type, title, job post and contract terms."""
+    has_account = approval_request.freelancer_id is not None
+    hourly = approval_request.contract_type == ContractType.HOURLY
+    return {
+        "offer_type": approval_request.offer_type,
+        "title": approval_request.title,
+        "job": approval_request.job_id or "",
+        "freelancer": approval_request.freelancer_id or "",
+        "freelancer_name": "" if has_account else approval_request.freelancer_name,
+        "freelancer_email": "" if has_account else approval_request.freelancer_email,
+        "contract_type": approval_request.contract_type,
+        "amount": approval_request.amount,
+        "currency": approval_request.currency,
+        "weekly_hour_limit": approval_request.weekly_hour_limit if hourly else "",
+        "start_date": approval_request.start_date.isoformat(),
+    }
 
 
 def company_approvers(*, user) -> QuerySet:

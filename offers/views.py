@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import client_required, freelancer_required
 from accounts.search import search_term
 from approvals.models import State as ApprovalState
-from jobs.terms import ContractType
+from approvals.selectors import approval_request_terms
 
 from . import rules, selectors, services
 from .forms import REQUEST_APPROVAL, OfferDeclineForm, OfferForm, OfferTermsForm
@@ -132,22 +132,8 @@ def _request_approval_url(request) -> str:
 
 
 def _terms_of_request(approval_request) -> dict:
-    """An offer prefilled with what the approver approved."""
-    ar = approval_request
-    return {
-        "approval_request": ar.pk,
-        "offer_type": ar.offer_type,
-        "title": ar.title,
-        "job": ar.job_id or "",
-        "freelancer": ar.freelancer_id or "",
-        "freelancer_name": "" if ar.freelancer_id else ar.freelancer_name,
-        "freelancer_email": "" if ar.freelancer_id else ar.freelancer_email,
-        "contract_type": ar.contract_type,
-        "amount": ar.amount,
-        "currency": ar.currency,
-        "weekly_hour_limit": ar.weekly_hour_limit if ar.contract_type == ContractType.HOURLY else "",
-        "start_date": ar.start_date.isoformat(),
-    }
+    """An offer prefilled with what the approver approved, using that approval."""
+    return {**approval_request_terms(approval_request), "approval_request": approval_request.pk}
 
 
 def _usable_approval(user, approval_request_id):
