@@ -9,6 +9,7 @@ import datetime
 from django.urls import reverse
 
 from accounts.mail import absolute_url, send_once
+from jobs.terms import format_money
 
 from .models import ContractType, Offer, OfferRevision
 
@@ -44,7 +45,7 @@ def offer_sent(offer: Offer, *, revision: int = 1) -> bool:
 
 def _money(terms: OfferRevision) -> str:
     per_hour = " per hour" if terms.contract_type == ContractType.HOURLY else ""
-    return f"{terms.amount:,.2f} {terms.currency}{per_hour}"
+    return format_money(terms.amount, terms.currency) + per_hour
 
 
 def _hours(terms: OfferRevision) -> str:

@@ -23,7 +23,7 @@ from approvals.services import (
 )
 from jobs.models import Job
 from jobs.services import invite_mark_hired
-from jobs.terms import ContractType
+from jobs.terms import ContractType, format_money
 
 from . import rules, tasks
 from .models import Offer, OfferRevision
@@ -49,10 +49,6 @@ class OfferDifferencesError(OfferError):
 
 
 # Comparing an offer with its approval.
-
-
-def _money(amount: Decimal, currency: str) -> str:
-    return f"{amount:,.2f} {currency}"
 
 
 def _hours(limit: int | None) -> str:
@@ -106,7 +102,7 @@ def offer_approval_differences(
         differences.append(f"Currency: approved {ar.currency}, offer {currency}")
     if ar.amount != amount:
         differences.append(
-            f"Amount: approved {_money(ar.amount, ar.currency)}, offer {_money(amount, currency)}"
+            f"Amount: approved {format_money(ar.amount, ar.currency)}, offer {format_money(amount, currency)}"
         )
     request_limit = ar.weekly_hour_limit if ar.contract_type == ContractType.HOURLY else None
     if (request_limit or None) != (weekly_hour_limit or None):
