@@ -34,7 +34,7 @@ def _revision(offer: Offer, number: int) -> OfferRevision:
     return offer.revisions.filter(number=number).first() or offer.revisions.order_by("-number").first()
 
 
-def offer_sent(offer: Offer, *, revision: int = 1) -> bool:
+def send_offer_sent(offer: Offer, *, revision: int = 1) -> bool:
     return send_once(
         key=f"offer-sent:{offer.pk}:{revision}",
         template="offers/emails/offer-sent",
@@ -79,7 +79,7 @@ def revision_changes(before: OfferRevision, after: OfferRevision) -> list[str]:
     return changes
 
 
-def offer_modified(offer: Offer, *, revision: int) -> bool:
+def send_offer_modified(offer: Offer, *, revision: int) -> bool:
     terms = _revision(offer, revision)
     previous = offer.revisions.filter(number__lt=terms.number).order_by("-number").first()
     changes = revision_changes(previous, terms) if previous is not None else []
@@ -91,7 +91,7 @@ def offer_modified(offer: Offer, *, revision: int) -> bool:
     )
 
 
-def offer_withdrawn(offer: Offer) -> bool:
+def send_offer_withdrawn(offer: Offer) -> bool:
     return send_once(
         key=f"offer-withdrawn:{offer.pk}",
         template="offers/emails/offer-withdrawn",
@@ -100,7 +100,7 @@ def offer_withdrawn(offer: Offer) -> bool:
     )
 
 
-def offer_accepted(offer: Offer) -> bool:
+def send_offer_accepted(offer: Offer) -> bool:
     return send_once(
         key=f"offer-accepted:{offer.pk}",
         template="offers/emails/offer-accepted",
@@ -109,7 +109,7 @@ def offer_accepted(offer: Offer) -> bool:
     )
 
 
-def offer_declined(offer: Offer) -> bool:
+def send_offer_declined(offer: Offer) -> bool:
     return send_once(
         key=f"offer-declined:{offer.pk}",
         template="offers/emails/offer-declined",
