@@ -249,8 +249,8 @@ def approval_request_decline(
 ) -> ApprovalRequest:
     """The approver declines a pending request (pending → declined). Final.
 
-    The comment is optional (the issue asks for an optional comment); the requester sees it
-    on the request page and in the decision email, sent after commit.
+    The comment is optional; the requester sees it on the request page and in the decision
+    email, sent after commit.
     """
     with transaction.atomic():
         approval_request = approval_request_lock(approval_request_id=approval_request_id)
