@@ -6,6 +6,7 @@ from accounts.selectors import marketplace_freelancers
 from approvals.models import ApprovalRequest
 from jobs.forms import ContractTermsForm, FreelancerChoiceField
 from jobs.models import Job
+from jobs.selectors import job_choices_for_company
 from jobs.terms import OfferType, format_money
 
 from . import selectors
@@ -97,7 +98,7 @@ class OfferForm(OfferTermsForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.company = user.membership.company
-        self.fields["job"].queryset = Job.objects.filter(company=self.company)
+        self.fields["job"].queryset = job_choices_for_company(user=user)
         self.fields["freelancer"].queryset = marketplace_freelancers()
         if self.company.approvals_enabled:
             self.fields["approval_request"].queryset = selectors.usable_approvals_for_manager(user=user)

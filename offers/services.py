@@ -85,33 +85,36 @@ def offer_approval_differences(
     Compared: the freelancer, offer type, contract type, amount, currency, weekly hour limit
     and start date. The title, job post and message are wording, not terms, and are not compared.
     """
-    ar = approval_request
     differences = []
-    if not _same_freelancer(ar, freelancer, freelancer_email):
+    if not _same_freelancer(approval_request, freelancer, freelancer_email):
         offered = str(freelancer) if freelancer is not None else (freelancer_name or freelancer_email)
-        differences.append(f"Freelancer: approved {ar.freelancer_display}, offer {offered}")
-    if ar.offer_type != offer_type:
+        differences.append(f"Freelancer: approved {approval_request.freelancer_display}, offer {offered}")
+    if approval_request.offer_type != offer_type:
         offered_type = _label(Offer, "offer_type", offer_type)
-        differences.append(f"Offer type: approved {ar.get_offer_type_display()}, offer {offered_type}")
-    if ar.contract_type != contract_type:
         differences.append(
-            f"Contract type: approved {ar.get_contract_type_display()}, "
+            f"Offer type: approved {approval_request.get_offer_type_display()}, offer {offered_type}"
+        )
+    if approval_request.contract_type != contract_type:
+        differences.append(
+            f"Contract type: approved {approval_request.get_contract_type_display()}, "
             f"offer {_label(Offer, 'contract_type', contract_type)}"
         )
-    if ar.currency != currency:
-        differences.append(f"Currency: approved {ar.currency}, offer {currency}")
-    if ar.amount != amount:
+    if approval_request.currency != currency:
+        differences.append(f"Currency: approved {approval_request.currency}, offer {currency}")
+    if approval_request.amount != amount:
         differences.append(
-            f"Amount: approved {format_money(ar.amount, ar.currency)}, offer {format_money(amount, currency)}"
+            f"Amount: approved {format_money(approval_request.amount, approval_request.currency)}, "
+            f"offer {format_money(amount, currency)}"
         )
-    request_limit = ar.weekly_hour_limit if ar.contract_type == ContractType.HOURLY else None
+    hourly = approval_request.contract_type == ContractType.HOURLY
+    request_limit = approval_request.weekly_hour_limit if hourly else None
     if (request_limit or None) != (weekly_hour_limit or None):
         differences.append(
             f"Weekly limit: approved {_hours(request_limit)}, offer {_hours(weekly_hour_limit)}"
         )
-    if ar.start_date != start_date:
+    if approval_request.start_date != start_date:
         differences.append(
-            f"Start date: approved {ar.start_date:%b %d, %Y}, offer {start_date:%b %d, %Y}"
+            f"Start date: approved {approval_request.start_date:%b %d, %Y}, offer {start_date:%b %d, %Y}"
         )
     return differences
 
