@@ -54,6 +54,15 @@ def can_resubmit(user, approval_request: ApprovalRequest) -> str | None:
     return None
 
 
+def can_use_for_offer(user, approval_request: ApprovalRequest) -> str | None:
+    """Back an offer: the requester's own approved request, within its validity."""
+    if approval_request.requester_id != user.pk:
+        return "Only the hiring manager who requested this approval can use it."
+    if approval_request.state != State.APPROVED or approval_request.is_past_expiry:
+        return state_refusal(approval_request, "used for an offer")
+    return None
+
+
 def can_decide(user, approval_request: ApprovalRequest) -> str | None:
     """Approve or decline: the request's approver, active and still an approver of its
     company, never its requester; and only while the request is pending and not past expiry."""

@@ -78,8 +78,9 @@ def approval_request_consume(*, approval_request: ApprovalRequest, actor) -> App
     The caller holds the transaction and has locked the row with approval_request_lock, so
     two offers racing for one approval serialise here and the second sees it consumed.
     """
-    if approval_request.requester_id != actor.pk:
-        raise ApprovalError("Only the hiring manager who requested this approval can use it.")
+    refusal = rules.can_use_for_offer(actor, approval_request)
+    if refusal:
+        raise ApprovalError(refusal)
     return _apply(approval_request, "consume", actor=actor, comment="Used for an offer.")
 
 

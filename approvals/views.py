@@ -124,6 +124,7 @@ def _detail_context(request, approval_request, *, decision_form=None) -> dict:
         "approval_request": approval_request,
         "can_decide": can_decide,
         "can_resubmit": rules.can_resubmit(request.user, approval_request) is None,
+        "can_send_offer": rules.can_use_for_offer(request.user, approval_request) is None,
         "decision_form": (decision_form or DecisionForm()) if can_decide else None,
         "nav_key": "approvals",
     }

@@ -65,7 +65,10 @@ def offer_list(request):
     approvals_enabled = request.user.membership.company.approvals_enabled
     return render(
         request, "offers/offer_list.html",
-        {**context, "approvals_enabled": approvals_enabled, "nav_key": "offers"},
+        {
+            **context, "approvals_enabled": approvals_enabled, "nav_key": "offers",
+            "can_send_offer": rules.can_send_offer(request.user) is None,
+        },
     )
 
 

@@ -97,3 +97,23 @@ def test_resubmit_is_offered_to_the_requester_of_a_declined_request_only(client,
     assert approval_request.title in page
     assert "Resubmit" not in page
     assert client.get(reverse("approvals:resubmit", args=[approval_request.pk])).status_code == 404
+
+
+def test_send_the_offer_is_shown_to_the_requester_of_a_usable_approval_only(client, team, make_request):
+    approval_request = make_request(title="Data engineer")
+    services.approval_request_approve(approval_request_id=approval_request.pk, actor=team.approver)
+    approval_request.refresh_from_db()
+    url = reverse("approvals:detail", args=[approval_request.pk])
+    client.force_login(team.manager)
+    assert "Send the offer" in client.get(url).content.decode()
+    client.force_login(team.approver)
+    page = client.get(url).content.decode()
+    assert "Data engineer" in page and "Send the offer" not in page
+    with pytest.raises(services.ApprovalError, match="Only the hiring manager who requested"):
+        services.approval_request_consume(approval_request=approval_request, actor=team.approver)
+
+    move_past_expiry(approval_request)
+    client.force_login(team.manager)
+    page = client.get(url).content.decode()
+    assert "Data engineer" in page and "Send the offer" not in page
+    assert rules.can_use_for_offer(team.manager, approval_request) == "This request has expired."

@@ -81,3 +81,12 @@ def test_only_hiring_managers_may_send_offers(client, boss):
             title="X", contract_type="fixed", amount=1, currency="USD", weekly_hour_limit=None,
             start_date=None,
         )
+
+
+def test_the_offer_list_offers_send_an_offer_to_hiring_managers_only(client, manager, boss):
+    client.force_login(manager)
+    assert "Send an offer" in client.get(reverse("offers:offer_list")).content.decode()
+    client.force_login(boss)
+    page = client.get(reverse("offers:offer_list")).content.decode()
+    assert "No offers yet." in page
+    assert "Send an offer" not in page
