@@ -7,6 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from approvals import selectors
+from approvals.forms import ApprovalRequestForm
 from approvals.models import ApprovalRequest
 from offers.forms import OfferTermsForm
 
@@ -73,3 +75,18 @@ def test_the_freelancer_is_listed_as_name_and_title_with_one_dash(client, team):
     page = client.get(reverse("approvals:create")).content.decode()
     assert "Ada Lovelace — " in page
     assert "Ada Lovelace – " not in page
+
+
+def test_resubmitting_and_offering_copy_the_same_terms_of_a_byo_fixed_request(client, team, make_request):
+    approval_request = make_request(
+        freelancer=None, freelancer_name="Bo Byo", freelancer_email="bo@byo.test", offer_type="byo",
+        contract_type="fixed", amount="6000.00", weekly_hour_limit=None,
+    )
+    terms = selectors.approval_request_terms(approval_request)
+    assert terms["freelancer"] == "" and terms["freelancer_email"] == "bo@byo.test"
+    assert terms["weekly_hour_limit"] == ""
+    resubmission = ApprovalRequestForm.initial_from_request(approval_request)
+    assert {name: resubmission[name] for name in terms if name != "start_date"} == {
+        name: value for name, value in terms.items() if name != "start_date"
+    }
+    assert resubmission["approver"] == team.approver.pk
