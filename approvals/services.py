@@ -1,9 +1,6 @@
 """Writes on approval requests. Each service is atomic, locks the request row, logs the
-transition and enqueues email only after the transaction commits.
-
-Who may decide: only the request's approver, who must still be an approver of the request's
-company and is never its requester. The check lives in ``_check_can_decide`` so that a later
-issue can replace "the approver" with "an approver of the current step".
+transition and enqueues email only after the transaction commits. Who may act is decided by
+``approvals.rules``; the services enforce it.
 """
 
 import datetime
@@ -15,10 +12,9 @@ from django_fsm import TransitionNotAllowed, can_proceed
 
 from accounts.models import Membership
 
+from . import rules
 from .models import ApprovalRequest, ApprovalTransition, State
 
-# Decisions a person can take on a pending request (views, one-click links).
-DECISIONS = ("approve", "decline")
 # How long before expiry the approver is reminded of a pending request.
 REMINDER_LEAD = datetime.timedelta(days=1)
 # Requests created this recently are not reminded: the new-request email just went out.
@@ -64,12 +60,7 @@ def _apply(approval_request: ApprovalRequest, name: str, *, actor, comment: str 
 
 
 def _refusal_message(approval_request: ApprovalRequest, name: str) -> str:
-    if approval_request.state in (State.PENDING, State.APPROVED, State.CONSUMED) and (
-        approval_request.is_past_expiry
-    ):
-        return "This request has expired."
-    state = approval_request.get_state_display().lower()
-    return f"This request is {state}: it cannot be {_PAST_TENSE.get(name, name)} now."
+    return rules.state_refusal(approval_request, _PAST_TENSE.get(name, name))
 
 
 _PAST_TENSE = {
@@ -87,8 +78,9 @@ def approval_request_consume(*, approval_request: ApprovalRequest, actor) -> App
     The caller holds the transaction and has locked the row with approval_request_lock, so
     two offers racing for one approval serialise here and the second sees it consumed.
     """
-    if approval_request.requester_id != actor.pk:
-        raise ApprovalError("Only the hiring manager who requested this approval can use it.")
+    refusal = rules.can_use_for_offer(actor, approval_request)
+    if refusal:
+        raise ApprovalError(refusal)
     return _apply(approval_request, "consume", actor=actor, comment="Used for an offer.")
 
 
@@ -145,13 +137,12 @@ def approval_request_create(
     approver is refused (a double-clicked submit, or asking twice): the approver would get
     the same question twice. The justification is not a term and is not compared.
     """
-    membership = _membership(requester)
-    if membership is None or not membership.is_hiring_manager:
-        raise ApprovalError("Only hiring managers can request approval for an offer.")
+    refusal = rules.can_create_request(requester)
+    if refusal:
+        raise ApprovalError(refusal)
+    membership = requester.membership_or_none
     company = membership.company
-    if not company.approvals_enabled:
-        raise ApprovalError(f"Approvals are not enabled for {company.name}.")
-    approver_membership = _membership(approver)
+    approver_membership = approver.membership_or_none
     if (
         approver_membership is None
         or approver_membership.company_id != company.pk
@@ -162,10 +153,11 @@ def approval_request_create(
         raise ApprovalError("You cannot approve your own request: choose another approver.")
     if job is not None and job.company_id != company.pk:
         raise ApprovalError("Choose one of your company's job posts.")
-    if resubmission_of is not None and not ApprovalRequest.objects.filter(
-        pk=resubmission_of.pk, requester_id=requester.pk, state__in=[State.DECLINED, State.EXPIRED]
-    ).exists():
-        raise ApprovalError("Only your own declined or expired requests can be resubmitted.")
+    if resubmission_of is not None:
+        # Its state as stored now, not as the caller last read it.
+        refusal = rules.can_resubmit(requester, ApprovalRequest.objects.get(pk=resubmission_of.pk))
+        if refusal:
+            raise ApprovalError(refusal)
     if freelancer is None and not freelancer_email:
         raise ApprovalError("Name the freelancer the offer is for.")
     title = title or (job.title if job else "")
@@ -219,29 +211,12 @@ def approval_request_create(
     return approval_request
 
 
-def _membership(user) -> Membership | None:
-    if user is None or not user.is_authenticated:
-        return None
-    return Membership.objects.select_related("company").filter(user_id=user.pk).first()
-
-
 # Deciding
 
 def _check_can_decide(approval_request: ApprovalRequest, actor) -> None:
-    """Only the request's approver, still an approver of its company, never the requester."""
-    if actor is None or actor.pk == approval_request.requester_id:
-        raise ApprovalError("You cannot decide your own request.")
-    if actor.pk != approval_request.approver_id:
-        raise ApprovalError("Only the approver assigned to this request can decide it.")
-    if not actor.is_active:
-        raise ApprovalError("This account is deactivated: it cannot decide requests.")
-    membership = _membership(actor)
-    if (
-        membership is None
-        or membership.company_id != approval_request.company_id
-        or not membership.is_approver
-    ):
-        raise ApprovalError("You no longer hold the approver role at this company.")
+    refusal = rules.can_decide(actor, approval_request)
+    if refusal:
+        raise ApprovalError(refusal)
 
 
 def approval_request_approve(
@@ -275,8 +250,8 @@ def approval_request_decline(
 ) -> ApprovalRequest:
     """The approver declines a pending request (pending → declined). Final.
 
-    The comment is optional (the issue asks for an optional comment); the requester sees it
-    on the request page and in the decision email, sent after commit.
+    The comment is optional; the requester sees it on the request page and in the decision
+    email, sent after commit.
     """
     with transaction.atomic():
         approval_request = approval_request_lock(approval_request_id=approval_request_id)

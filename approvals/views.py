@@ -9,34 +9,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import client_required
-from accounts.models import User
 from accounts.search import search_term
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import ApprovalRequestForm, DecisionForm
-from .models import State
 from .tokens import check_decision_token
 
 PAGE_SIZE = 20
-
-
-def _not_available(user, *, creating: bool = False) -> str:
-    """Why this member cannot use approvals (or create requests), in plain words; "" if they can."""
-    membership = user.membership
-    if not membership.company.approvals_enabled:
-        return (
-            f"Approvals are not enabled for {membership.company.name}. "
-            "Offers are sent without approval; ask your company admin if that should change."
-        )
-    if creating and not membership.is_hiring_manager:
-        return "Only hiring managers can create approval requests. Ask your company admin for the role."
-    if not (membership.is_hiring_manager or membership.is_approver):
-        return (
-            "You are neither a hiring manager nor an approver at "
-            f"{membership.company.name}, so you have no approval requests. "
-            "Ask your company admin for a role."
-        )
-    return ""
 
 
 def _render_not_available(request, reason, *, status=403):
@@ -49,7 +28,7 @@ def _render_not_available(request, reason, *, status=403):
 @client_required
 def dashboard(request):
     """Tabs by state with counts, search by freelancer or title, newest first, paginated."""
-    reason = _not_available(request.user)
+    reason = rules.can_use_approvals(request.user)
     if reason:
         # The dashboard is in everyone's navigation: explaining is not a refusal.
         return _render_not_available(request, reason, status=200)
@@ -68,10 +47,9 @@ def dashboard(request):
         }
         for key, label, _ in selectors.TABS
     ]
-    membership = request.user.membership
     return render(request, "approvals/dashboard.html", {
         "page": page, "tab": tab, "tabs": tabs, "search": search, "nav_key": "approvals",
-        "can_create": membership.is_hiring_manager,
+        "can_create": rules.can_create_request(request.user) is None,
     })
 
 
@@ -82,7 +60,7 @@ def _with_query(url: str, **params) -> str:
 
 
 def _request_form(request, *, resubmission_of=None):
-    reason = _not_available(request.user, creating=True)
+    reason = rules.can_create_request(request.user)
     if reason:
         return _render_not_available(request, reason)
     if request.method == "POST":
@@ -127,23 +105,17 @@ def create(request):
 @client_required
 def resubmit(request, pk):
     """A new request prefilled from the user's own declined or expired one, linked to it."""
-    old = selectors.approval_request_to_resubmit(user=request.user, approval_request_id=pk)
-    return _request_form(request, resubmission_of=old)
+    previous = selectors.approval_request_to_resubmit(user=request.user, approval_request_id=pk)
+    return _request_form(request, resubmission_of=previous)
 
 
 def _detail_context(request, approval_request, *, decision_form=None) -> dict:
-    is_approver = approval_request.approver_id == request.user.pk
-    can_decide = (
-        is_approver
-        and approval_request.state == State.PENDING
-        and not approval_request.is_past_expiry
-        and request.user.membership.is_approver
-    )
-    is_requester = approval_request.requester_id == request.user.pk
+    can_decide = rules.can_decide(request.user, approval_request) is None
     return {
         "approval_request": approval_request,
         "can_decide": can_decide,
-        "can_resubmit": is_requester and approval_request.state in (State.DECLINED, State.EXPIRED),
+        "can_resubmit": rules.can_resubmit(request.user, approval_request) is None,
+        "can_send_offer": rules.can_use_for_offer(request.user, approval_request) is None,
         "decision_form": (decision_form or DecisionForm()) if can_decide else None,
         "nav_key": "approvals",
     }
@@ -205,6 +177,10 @@ def email_decision(request, token):
         context["decision"] = selectors.approval_request_decision(
             approval_request_id=check.approval_request.pk
         )
+    if check.ok:
+        # The approver named in the link, who may have lost the right to decide since it was sent.
+        approver = request.user if request.user.is_authenticated else check.approval_request.approver
+        context["refusal"] = rules.can_decide(approver, check.approval_request)
     if not check.ok or request.method != "POST":
         context["form"] = DecisionForm(initial={"decision": check.action})
         return render(request, "approvals/email_decision.html", context)
@@ -215,7 +191,6 @@ def email_decision(request, token):
         context["form"] = form
         return render(request, "approvals/email_decision.html", context, status=400)
     comment = form.cleaned_data["comment"]
-    approver = request.user if request.user.is_authenticated else User.objects.get(pk=check.approver_id)
     try:
         decided = services.approval_request_decide(
             approval_request_id=check.approval_request.pk, actor=approver,

@@ -9,6 +9,7 @@ import datetime
 from django.urls import reverse
 
 from accounts.mail import absolute_url, send_once
+from jobs.terms import format_money
 
 from .models import ContractType, Offer, OfferRevision
 
@@ -33,7 +34,7 @@ def _revision(offer: Offer, number: int) -> OfferRevision:
     return offer.revisions.filter(number=number).first() or offer.revisions.order_by("-number").first()
 
 
-def offer_sent(offer: Offer, *, revision: int = 1) -> bool:
+def send_offer_sent(offer: Offer, *, revision: int = 1) -> bool:
     return send_once(
         key=f"offer-sent:{offer.pk}:{revision}",
         template="offers/emails/offer-sent",
@@ -44,7 +45,7 @@ def offer_sent(offer: Offer, *, revision: int = 1) -> bool:
 
 def _money(terms: OfferRevision) -> str:
     per_hour = " per hour" if terms.contract_type == ContractType.HOURLY else ""
-    return f"{terms.amount:,.2f} {terms.currency}{per_hour}"
+    return format_money(terms.amount, terms.currency) + per_hour
 
 
 def _hours(terms: OfferRevision) -> str:
@@ -78,7 +79,7 @@ def revision_changes(before: OfferRevision, after: OfferRevision) -> list[str]:
     return changes
 
 
-def offer_modified(offer: Offer, *, revision: int) -> bool:
+def send_offer_modified(offer: Offer, *, revision: int) -> bool:
     terms = _revision(offer, revision)
     previous = offer.revisions.filter(number__lt=terms.number).order_by("-number").first()
     changes = revision_changes(previous, terms) if previous is not None else []
@@ -90,7 +91,7 @@ def offer_modified(offer: Offer, *, revision: int) -> bool:
     )
 
 
-def offer_withdrawn(offer: Offer) -> bool:
+def send_offer_withdrawn(offer: Offer) -> bool:
     return send_once(
         key=f"offer-withdrawn:{offer.pk}",
         template="offers/emails/offer-withdrawn",
@@ -99,7 +100,7 @@ def offer_withdrawn(offer: Offer) -> bool:
     )
 
 
-def offer_accepted(offer: Offer) -> bool:
+def send_offer_accepted(offer: Offer) -> bool:
     return send_once(
         key=f"offer-accepted:{offer.pk}",
         template="offers/emails/offer-accepted",
@@ -108,7 +109,7 @@ def offer_accepted(offer: Offer) -> bool:
     )
 
 
-def offer_declined(offer: Offer) -> bool:
+def send_offer_declined(offer: Offer) -> bool:
     return send_once(
         key=f"offer-declined:{offer.pk}",
         template="offers/emails/offer-declined",

@@ -22,7 +22,7 @@ def send_offer_sent_email(offer_id: int, revision: int) -> bool:
     offer = _offer(offer_id)
     if offer is None or offer.state != Offer.State.SENT:
         return False  # withdrawn before the email went out: nothing to announce
-    return emails.offer_sent(offer, revision=revision)
+    return emails.send_offer_sent(offer, revision=revision)
 
 
 @shared_task(**EMAIL_TASK_OPTIONS)
@@ -30,7 +30,7 @@ def send_offer_modified_email(offer_id: int, revision: int) -> bool:
     offer = _offer(offer_id)
     if offer is None or offer.state != Offer.State.SENT:
         return False
-    return emails.offer_modified(offer, revision=revision)
+    return emails.send_offer_modified(offer, revision=revision)
 
 
 @shared_task(**EMAIL_TASK_OPTIONS)
@@ -38,7 +38,7 @@ def send_offer_withdrawn_email(offer_id: int) -> bool:
     offer = _offer(offer_id)
     if offer is None or offer.state != Offer.State.WITHDRAWN:
         return False
-    return emails.offer_withdrawn(offer)
+    return emails.send_offer_withdrawn(offer)
 
 
 @shared_task(**EMAIL_TASK_OPTIONS)
@@ -46,7 +46,7 @@ def send_offer_accepted_email(offer_id: int) -> bool:
     offer = _offer(offer_id)
     if offer is None or offer.state != Offer.State.ACCEPTED:
         return False
-    return emails.offer_accepted(offer)
+    return emails.send_offer_accepted(offer)
 
 
 @shared_task(**EMAIL_TASK_OPTIONS)
@@ -54,4 +54,4 @@ def send_offer_declined_email(offer_id: int) -> bool:
     offer = _offer(offer_id)
     if offer is None or offer.state != Offer.State.DECLINED:
         return False
-    return emails.offer_declined(offer)
+    return emails.send_offer_declined(offer)

@@ -206,12 +206,12 @@ def test_one_click_links_in_the_email_open_the_confirm_pages(
 
 
 def test_new_request_email_for_a_resubmission_says_so(team, make_request, mailoutbox):
-    old = make_request()
-    services.approval_request_decline(approval_request_id=old.pk, actor=team.approver)
-    new = services.approval_request_create(
+    declined = make_request()
+    services.approval_request_decline(approval_request_id=declined.pk, actor=team.approver)
+    resubmission = services.approval_request_create(
         requester=team.manager, approver=team.approver, title="Again", amount="5",
         start_date=timezone.localdate(), freelancer=team.freelancer, weekly_hour_limit=5,
-        resubmission_of=old,
+        resubmission_of=declined,
     )
-    tasks.send_new_request_email.delay(new.pk)
-    assert f"This resubmits request #{old.pk}, which was declined." in mailoutbox[0].body
+    tasks.send_new_request_email.delay(resubmission.pk)
+    assert f"This resubmits request #{declined.pk}, which was declined." in mailoutbox[0].body
