@@ -3,14 +3,14 @@ still sends once (Celery retries, or a worker restarting mid-task)."""
 
 import pytest
 from django.urls import reverse
+from jobs.tasks import send_invite_received_email, send_invite_response_email
+from referrals.tasks import send_referral_outcome_email
 
 from accounts.models import ConnectsLedgerEntry
 from jobs.models import Invite, Job, Proposal
 from jobs.services import JobError, invite_accept, invite_create, invite_decline
-from jobs.tasks import send_invite_received_email, send_invite_response_email
 from referrals.models import Referral
 from referrals.services import ReferralError, referral_create
-from referrals.tasks import send_referral_outcome_email
 from tests.factories import beta_freelancer, client_job, direct_invite, freelancer
 
 pytestmark = pytest.mark.django_db

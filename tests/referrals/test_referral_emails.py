@@ -1,8 +1,8 @@
 import pytest
+from referrals.tasks import send_referral_invite_email, send_referral_outcome_email
 
 from jobs.services import invite_accept, invite_decline
 from referrals.services import referral_create
-from referrals.tasks import send_referral_invite_email, send_referral_outcome_email
 from tests.factories import beta_freelancer, client_job, direct_invite, freelancer
 
 pytestmark = pytest.mark.django_db
