@@ -90,6 +90,9 @@ def _resubmit_url(approval_request: ApprovalRequest) -> str:
 
 
 def new_request_notification(approval_request: ApprovalRequest) -> dict:
+    if approval_request.resubmission_of_id:
+        # The caller's copy may predate its decline or expiry; the email says what it is now.
+        approval_request.resubmission_of.refresh_from_db(fields=["state"])
     return {
         "key": f"approval-new:{approval_request.pk}",
         "kind": Kind.APPROVAL_NEW,
