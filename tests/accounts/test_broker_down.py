@@ -22,10 +22,12 @@ CLOSED_PORT = "redis://127.0.0.1:1/0"  # nothing listens there: every publish fa
 @pytest.fixture
 def broker_down(settings):
     """Tasks are published to a broker that refuses connections, as when Redis is stopped."""
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.CELERY_BROKER_URL = CLOSED_PORT
+    # Read first: Celery loads its configuration from the Django settings on first use, and
+    # must load the test settings, not the ones changed below.
     # broker_write_url follows broker_url while it is not set itself: leave it unset.
     saved = {name: app.conf[name] for name in ("broker_url", "task_always_eager")}
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = CLOSED_PORT
     saved_pool, saved_producers = app._pool, app.amqp._producer_pool
     app.conf.update(broker_url=CLOSED_PORT, task_always_eager=False)
     app._pool, app.amqp._producer_pool = None, None  # connect anew, to the closed port
@@ -44,12 +46,13 @@ def test_create_and_decide_answer_normally_with_the_broker_down(
         "start_date": (timezone.localdate() + datetime.timedelta(days=7)).isoformat(),
         "approver": boss.pk,
     }
-    with caplog.at_level("WARNING", logger="greenlight"), django_capture_on_commit_callbacks(execute=True):
+    with caplog.at_level("WARNING"), django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("approvals:create"), data)
     approval_request = ApprovalRequest.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("approvals:detail", args=[approval_request.pk])
-    assert any("event=notification.enqueue outcome=deferred" in r.getMessage() for r in caplog.records)
+    logged = [r.getMessage() for r in caplog.records]
+    assert any("event=notification.enqueue outcome=deferred" in line for line in logged), logged
 
     client.force_login(boss)
     with django_capture_on_commit_callbacks(execute=True):
