@@ -2,6 +2,7 @@
 change and its notification are saved, and the relay delivers the email later."""
 
 import datetime
+import socket
 
 import pytest
 from django.urls import reverse
@@ -16,7 +17,15 @@ from tests.factories import direct_invite, freelancer
 
 pytestmark = pytest.mark.django_db
 
-CLOSED_PORT = "redis://127.0.0.1:1/0"  # nothing listens there: every publish fails
+
+
+def _closed_port_url() -> str:
+    """A broker URL on a port nothing listens on (one just freed, not a well-known one that
+    another process on this machine might be using)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
 
 
 @pytest.fixture
@@ -26,10 +35,11 @@ def broker_down(settings):
     # must load the test settings, not the ones changed below.
     # broker_write_url follows broker_url while it is not set itself: leave it unset.
     saved = {name: app.conf[name] for name in ("broker_url", "task_always_eager")}
+    closed = _closed_port_url()
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.CELERY_BROKER_URL = CLOSED_PORT
+    settings.CELERY_BROKER_URL = closed
     saved_pool, saved_producers = app._pool, app.amqp._producer_pool
-    app.conf.update(broker_url=CLOSED_PORT, task_always_eager=False)
+    app.conf.update(broker_url=closed, task_always_eager=False)
     app._pool, app.amqp._producer_pool = None, None  # connect anew, to the closed port
     yield
     app.conf.update(saved)
