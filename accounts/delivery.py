@@ -23,6 +23,7 @@ round trip per message. Closing it entirely would need the provider to deduplica
 (an idempotency key), which our providers do not offer for sending.
 """
 
+import contextlib
 import datetime
 import smtplib
 from dataclasses import dataclass, field
@@ -98,9 +99,16 @@ def deliver_due(*, limit: int = CLAIM_BATCH_SIZE, ids: list[int] | None = None) 
     if not claimed:
         return report
     # One connection for the batch (an SMTP session, or an HTTP session for anymail's backends).
-    with get_connection() as connection:
+    # If it cannot open, each send tries again and its error is recorded on its own row.
+    connection = get_connection()
+    with contextlib.suppress(Exception):
+        connection.open()
+    try:
         for notification in claimed:
             report.add(_deliver_one(notification, connection))
+    finally:
+        with contextlib.suppress(Exception):
+            connection.close()
     return report
 
 

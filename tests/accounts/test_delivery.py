@@ -230,3 +230,23 @@ def test_no_provider_call_happens_inside_a_transaction(settings, mailoutbox):
     assert len(mailoutbox) == 3  # delivered by the eager task enqueued on commit
     assert TransactionCheckingBackend.in_atomic_block == [False, False, False]
     assert set(Notification.objects.values_list("email_state", flat=True)) == {"sent"}
+
+
+class UnreachableBackend(AnymailTestBackend):
+    """The provider cannot be reached at all: opening the session fails, and so does each send."""
+
+    def open(self):
+        raise ConnectionError("provider unreachable")
+
+    def send_messages(self, email_messages):
+        self.open()
+
+
+def test_an_unreachable_provider_puts_every_claimed_row_back_for_a_retry(settings, mailoutbox):
+    settings.EMAIL_BACKEND = "tests.accounts.test_delivery.UnreachableBackend"
+    for n in range(3):
+        _notification(n)
+    report = delivery.relay()
+    assert (report.sent, report.retried, report.failed) == (0, 3, 0)
+    assert set(Notification.objects.values_list("email_state", flat=True)) == {"pending"}
+    assert all("provider unreachable" in n.email_last_error for n in Notification.objects.all())
