@@ -29,7 +29,7 @@ def _closed_port_url() -> str:
 
 
 @pytest.fixture
-def broker_down(settings):
+def broker_down(settings, monkeypatch):
     """Tasks are published to a broker that refuses connections, as when Redis is stopped."""
     # Read first: Celery loads its configuration from the Django settings on first use, and
     # must load the test settings, not the ones changed below.
@@ -38,6 +38,7 @@ def broker_down(settings):
     closed = _closed_port_url()
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = closed
+    monkeypatch.setenv("CELERY_BROKER_URL", closed)  # Celery reads the variable before its own setting
     saved_pool, saved_producers = app._pool, app.amqp._producer_pool
     app.conf.update(broker_url=closed, task_always_eager=False)
     app._pool, app.amqp._producer_pool = None, None  # connect anew, to the closed port

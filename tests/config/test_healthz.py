@@ -28,9 +28,11 @@ def test_it_checks_the_real_redis_broker_when_configured(client, settings):
     }
 
 
-def test_it_answers_503_when_the_broker_does_not_answer(client, settings):
+def test_it_answers_503_when_the_broker_does_not_answer(client, settings, monkeypatch):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    # Celery prefers the environment variable (set when the suite runs on its own Redis database).
+    monkeypatch.setenv("CELERY_BROKER_URL", settings.CELERY_BROKER_URL)
     from config.celery import app
 
     original = app.conf.broker_url
