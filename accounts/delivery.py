@@ -45,7 +45,7 @@ State = Notification.EmailState
 # A claim older than this belongs to a worker that died: the row is due again.
 CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
 # Backoff after a transient error: 30 s, 1 min, 2 min, ... capped at 30 min; failed after 8 tries
-# (about 1 h 34 min of trying in all).
+# (the 7 waits add up to about an hour).
 BACKOFF_BASE = datetime.timedelta(seconds=30)
 BACKOFF_MAX = datetime.timedelta(minutes=30)
 MAX_ATTEMPTS = 8
