@@ -1,6 +1,6 @@
 """Writes on approval requests. Each service is atomic, locks the request row, logs the
-transition and enqueues email only after the transaction commits. Who may act is decided by
-``approvals.rules``; the services enforce it.
+transition and writes the notifications in the same transaction (emailed after commit).
+Who may act is decided by ``approvals.rules``; the services enforce it.
 """
 
 import datetime
@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed
 
+from accounts.logging import actor_label, log_event
 from accounts.models import Membership
 
-from . import rules
+from . import emails, rules
 from .models import ApprovalRequest, ApprovalTransition, State
 
 # How long before expiry the approver is reminded of a pending request.
@@ -56,7 +57,15 @@ def _apply(approval_request: ApprovalRequest, name: str, *, actor, comment: str 
         target_state=approval_request.state,
         comment=comment,
     )
+    _log_transition(approval_request, actor=actor, source=source)
     return approval_request
+
+
+def _log_transition(approval_request: ApprovalRequest, *, actor, source: str) -> None:
+    log_event(
+        "approval.transition", object=f"approval_request:{approval_request.pk}", actor=actor_label(actor),
+        **{"from": source or "none", "to": approval_request.state}, outcome="ok",
+    )
 
 
 def _refusal_message(approval_request: ApprovalRequest, name: str) -> str:
@@ -90,16 +99,14 @@ def approval_request_release(
     """Free a consumed request when its offer is withdrawn or declined (consumed → approved).
 
     If the approval's validity has run out meanwhile, it expires instead, and the requester
-    is told by the expiry email (after commit).
+    is told by the expiry notification.
     """
     if approval_request.is_past_expiry:
         _apply(
             approval_request, "expire", actor=actor,
             comment=f"{comment} The approval's validity had ended, so it expired.".strip(),
         )
-        from . import tasks
-
-        tasks.send_expiry_email.delay_on_commit(approval_request.pk)
+        emails.send_expired(approval_request)
         return approval_request
     return _apply(approval_request, "release", actor=actor, comment=comment)
 
@@ -131,7 +138,7 @@ def approval_request_create(
     approver holds the approver role in the same company and is not the requester; the job
     (if any) is the company's own; a resubmission links to the requester's own declined or
     expired request. The decision window starts now (Company.decision_window_days). The
-    approver is emailed after commit.
+    approver is notified.
 
     A request with exactly the terms of one of the requester's pending requests to the same
     approver is refused (a double-clicked submit, or asking twice): the approver would get
@@ -205,9 +212,8 @@ def approval_request_create(
             target_state=State.PENDING,
             comment=f"Resubmission of request #{resubmission_of.pk}." if resubmission_of else "",
         )
-        from . import tasks
-
-        tasks.send_new_request_email.delay_on_commit(approval_request.pk)
+        _log_transition(approval_request, actor=requester, source="")
+        emails.send_new_request(approval_request)
     return approval_request
 
 
@@ -226,7 +232,7 @@ def approval_request_approve(
 
     The approval is then usable for the company's validity window
     (Company.approval_validity_days from now). Refused after the decision window has passed.
-    The requester is emailed after commit.
+    The requester is notified.
     """
     with transaction.atomic():
         approval_request = approval_request_lock(approval_request_id=approval_request_id)
@@ -239,9 +245,7 @@ def approval_request_approve(
             approval_request, "approve", actor=actor, comment=comment.strip(),
             valid_until=valid_until,
         )
-        from . import tasks
-
-        tasks.send_decision_email.delay_on_commit(approval_request.pk)
+        emails.send_decision(approval_request)
     return approval_request
 
 
@@ -251,16 +255,14 @@ def approval_request_decline(
     """The approver declines a pending request (pending → declined). Final.
 
     The comment is optional; the requester sees it on the request page and in the decision
-    email, sent after commit.
+    notification.
     """
     with transaction.atomic():
         approval_request = approval_request_lock(approval_request_id=approval_request_id)
         _check_can_decide(approval_request, actor)
         approval_request.decision_comment = comment.strip()
         _apply(approval_request, "decline", actor=actor, comment=comment.strip())
-        from . import tasks
-
-        tasks.send_decision_email.delay_on_commit(approval_request.pk)
+        emails.send_decision(approval_request)
     return approval_request
 
 
@@ -284,16 +286,14 @@ def approval_request_decide(
 def approval_request_expire(*, approval_request_id: int, actor=None) -> ApprovalRequest:
     """Expire one pending or approved request whose expires_at has passed (admin action).
 
-    Refused while the request is still within its window. The requester is emailed.
+    Refused while the request is still within its window. The requester is notified.
     """
     with transaction.atomic():
         approval_request = approval_request_lock(approval_request_id=approval_request_id)
         if approval_request.state == State.CONSUMED:
             raise ApprovalError("This approval is used by an offer: it expires only when released.")
         _apply(approval_request, "expire", actor=actor, comment=_expiry_comment(approval_request.state))
-        from . import tasks
-
-        tasks.send_expiry_email.delay_on_commit(approval_request.pk)
+        emails.send_expired(approval_request)
     return approval_request
 
 
@@ -308,13 +308,11 @@ def approval_requests_expire_stale(*, batch_size: int = SWEEP_BATCH_SIZE) -> int
     unused past their validity. Returns how many requests it expired.
 
     Set-based: per batch, one SELECT ... FOR UPDATE SKIP LOCKED picks the rows, one UPDATE
-    expires them and one INSERT logs every transition; then one expiry email per request is
-    enqueued after commit. A row locked by a decision in flight is skipped: the decision then
+    expires them and one INSERT logs every transition; each requester is notified in the same
+    transaction. A row locked by a decision in flight is skipped: the decision then
     either wins (it was within the window) or is refused, so each request changes state once.
     Consumed requests are left alone: their offer is live; they expire on release.
     """
-    from . import tasks
-
     total = 0
     while True:
         with transaction.atomic():
@@ -340,8 +338,7 @@ def approval_requests_expire_stale(*, batch_size: int = SWEEP_BATCH_SIZE) -> int
                 )
                 for pk, state in rows
             ])
-            for pk in ids:
-                tasks.send_expiry_email.delay_on_commit(pk)
+            emails.send_expired_to_each(_with_people(ids))
         total += len(ids)
         if len(ids) < batch_size:
             return total
@@ -349,13 +346,11 @@ def approval_requests_expire_stale(*, batch_size: int = SWEEP_BATCH_SIZE) -> int
 
 def approval_requests_mark_for_reminder() -> list[int]:
     """The hourly reminder scan: pending requests expiring within a day whose approver has
-    not been reminded yet. Marks them (one UPDATE) and enqueues one reminder each.
+    not been reminded yet. Marks them (one UPDATE) and notifies each approver.
 
     Each request is reminded once. Requests created in the last 12 hours are skipped (a
     one-day decision window would otherwise remind right after the new-request email).
     """
-    from . import tasks
-
     with transaction.atomic():
         now = timezone.now()
         ids = list(
@@ -371,6 +366,12 @@ def approval_requests_mark_for_reminder() -> list[int]:
         )
         if ids:
             ApprovalRequest.objects.filter(pk__in=ids).update(reminded_at=now)
-            for pk in ids:
-                tasks.send_reminder_email.delay_on_commit(pk)
+            emails.send_reminder_to_each(_with_people(ids))
     return ids
+
+
+def _with_people(ids: list[int]):
+    """The requests with what their notifications name, in one query."""
+    return ApprovalRequest.objects.filter(pk__in=ids).select_related(
+        "company", "requester", "approver", "freelancer", "job", "resubmission_of"
+    ).order_by("id")
