@@ -1,13 +1,15 @@
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from .models import Notification
 
 
 def navigation(request):
     """The top bar: My Jobs for client members, Find Work and My Proposals for freelancers, and
-    the bell with the unread count. Signed-in pages run one query for the bell, and approvers one
-    more for the requests awaiting their decision; anonymous pages run none."""
+    the bell with the unread count. A page that shows the top bar runs one query for the bell, and
+    one more for an approver's requests awaiting their decision; the counts are lazy, so pages
+    that do not show them (the admin, anonymous pages) run neither."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
@@ -15,7 +17,7 @@ def navigation(request):
     if user.is_client:
         approvals = {"label": "Approvals", "url": reverse("approvals:dashboard"), "key": "approvals"}
         if user.membership.is_approver:
-            approvals["count"] = _awaiting_decision_count(user)
+            approvals["count"] = SimpleLazyObject(lambda: _awaiting_decision_count(user))
             approvals["count_label"] = "awaiting your decision"
         items.append({
             "label": "My Jobs",
@@ -39,7 +41,7 @@ def navigation(request):
         })
     if user.is_staff:
         items.append({"label": "Admin", "url": reverse("admin:index"), "key": "admin"})
-    return {"nav_items": items, "unread_notifications": _unread_count(user)}
+    return {"nav_items": items, "unread_notifications": SimpleLazyObject(lambda: _unread_count(user))}
 
 
 def _unread_count(user) -> int:

@@ -92,3 +92,7 @@ def test_the_decision_count_is_one_query_for_approvers_and_none_for_others(clien
 
     client.force_login(hiring_manager())
     assert queries_on(client, "/jobs/", "approvals_approvalrequest") == []
+
+
+def test_pages_without_the_top_bar_do_not_count(admin_client):
+    assert queries_on(admin_client, "/admin/", "accounts_notification") == []
