@@ -19,10 +19,7 @@ def notifications_for(*, user) -> QuerySet:
     return Notification.objects.filter(recipient_id=user.pk).order_by("-created_at", "-id")
 
 
-# Which kinds of email a person can choose, by the role that receives them. A client member sees
-# the kinds of each role they hold (both, if they hold both); a freelancer sees offers, invites and
-# referrals. A kind the person already turned off is always shown, so a choice made under an old
-# role can still be undone.
+# The kinds of email each role receives (see notification_setting_groups).
 APPROVER_KINDS = [Notification.Kind.APPROVAL_NEW, Notification.Kind.APPROVAL_REMINDER]
 HIRING_MANAGER_KINDS = [
     Notification.Kind.APPROVAL_DECISION, Notification.Kind.APPROVAL_EXPIRED,
@@ -37,9 +34,16 @@ FREELANCER_KINDS = [
 
 
 def notification_setting_groups(*, user) -> list[dict]:
-    """The email choices the settings page shows, grouped as the user meets them:
-    ``[{"key", "label", "kinds": [{"kind", "label", "email_enabled"}]}]``. Without a setting row a kind
-    is emailed."""
+    """The email choices the settings page shows, one group per role, as the user meets them:
+    ``[{"key", "label", "kinds": [{"kind", "label", "email_enabled"}]}]``.
+
+    Only kinds that can reach this person are offered: an approver chooses the new-request and
+    reminder emails; a hiring manager the answers to their requests, offers and invites (decided,
+    expired, offer accepted/declined, invite accepted/declined); someone with both roles sees both
+    groups; a freelancer chooses the offers, invites and referrals sent to them. A kind they already
+    turned off is always shown, even if no role sends it any more, so it can be turned back on.
+    Without a setting row a kind is emailed.
+    """
     muted = set(
         NotificationSetting.objects.filter(user_id=user.pk, email_enabled=False)
         .values_list("kind", flat=True)
