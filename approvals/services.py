@@ -14,7 +14,9 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed
 
 from accounts.models import Membership
+from accounts.notifications import enqueue_delivery_on_commit
 
+from . import bulk
 from .models import ApprovalRequest, ApprovalTransition, State
 
 # Decisions a person can take on a pending request (views, one-click links).
@@ -23,7 +25,10 @@ DECISIONS = ("approve", "decline")
 REMINDER_LEAD = datetime.timedelta(days=1)
 # Requests created this recently are not reminded: the new-request email just went out.
 REMINDER_MIN_AGE = datetime.timedelta(hours=12)
-SWEEP_BATCH_SIZE = 500
+# Requests per sweep transaction. Big enough that the per-statement cost vanishes (100,000
+# stale rows take 20 statements), small enough that one batch holds its row locks and its
+# WAL for well under a second and a crash redoes little.
+SWEEP_BATCH_SIZE = 5_000
 
 
 class ApprovalError(Exception):
@@ -323,67 +328,43 @@ def approval_request_expire(*, approval_request_id: int, actor=None) -> Approval
 
 
 def _expiry_comment(source_state: str) -> str:
-    if source_state == State.PENDING:
-        return "Not decided within the decision window."
-    return "The approval was not used within its validity."
+    return bulk.EXPIRY_COMMENTS[source_state]
 
 
 def approval_requests_expire_stale(*, batch_size: int = SWEEP_BATCH_SIZE) -> int:
     """The beat sweep: expire pending requests past their decision window and approvals
-    unused past their validity. Returns how many requests it expired.
+    unused past their validity, and tell each requester. Returns how many requests it expired.
 
-    Set-based: per batch, one SELECT ... FOR UPDATE SKIP LOCKED picks the rows, one UPDATE
-    expires them and one INSERT logs every transition; then one expiry email per request is
-    enqueued after commit. A row locked by a decision in flight is skipped: the decision then
-    either wins (it was within the window) or is refused, so each request changes state once.
-    Consumed requests are left alone: their offer is live; they expire on release.
+    Set-based: per batch, in one transaction, the stale rows are picked with FOR UPDATE SKIP
+    LOCKED, expired by one UPDATE, logged by one INSERT of transitions and notified by one
+    INSERT of notifications (one statement on PostgreSQL: approvals.bulk); after commit their
+    delivery is enqueued one task per hundred. A row locked by a decision in flight is skipped:
+    the decision then either wins (it was within the window) or is refused, so each request
+    changes state once. Consumed requests are left alone: their offer is live; they expire on
+    release.
     """
-    from . import tasks
-
     total = 0
     while True:
         with transaction.atomic():
-            now = timezone.now()
-            rows = list(
-                ApprovalRequest.objects.filter(
-                    state__in=[State.PENDING, State.APPROVED], expires_at__lte=now
-                )
-                .order_by("expires_at", "id")
-                .select_for_update(skip_locked=True)
-                .values_list("id", "state")[:batch_size]
-            )
-            if not rows:
-                return total
-            ids = [pk for pk, _ in rows]
-            ApprovalRequest.objects.filter(pk__in=ids).update(
-                state=State.EXPIRED, expired_at=now, updated_at=now
-            )
-            ApprovalTransition.objects.bulk_create([
-                ApprovalTransition(
-                    request_id=pk, actor=None, name="expire", source_state=state,
-                    target_state=State.EXPIRED, comment=_expiry_comment(state), created_at=now,
-                )
-                for pk, state in rows
-            ])
-            for pk in ids:
-                tasks.send_expiry_email.delay_on_commit(pk)
-        total += len(ids)
-        if len(ids) < batch_size:
+            expired, notification_ids = bulk.expire_stale_batch(now=timezone.now(), batch_size=batch_size)
+            if notification_ids:
+                enqueue_delivery_on_commit(notification_ids)
+        total += expired
+        if expired < batch_size:
             return total
 
 
 def approval_requests_mark_for_reminder() -> list[int]:
     """The hourly reminder scan: pending requests expiring within a day whose approver has
-    not been reminded yet. Marks them (one UPDATE) and enqueues one reminder each.
+    not been reminded yet. Marks them (one UPDATE) and notifies each approver (one INSERT)
+    in one transaction; delivery is enqueued in batches after commit.
 
     Each request is reminded once. Requests created in the last 12 hours are skipped (a
     one-day decision window would otherwise remind right after the new-request email).
     """
-    from . import tasks
-
     with transaction.atomic():
         now = timezone.now()
-        ids = list(
+        due = list(
             ApprovalRequest.objects.filter(
                 state=State.PENDING,
                 reminded_at__isnull=True,
@@ -391,11 +372,14 @@ def approval_requests_mark_for_reminder() -> list[int]:
                 expires_at__lte=now + REMINDER_LEAD,
                 created_at__lte=now - REMINDER_MIN_AGE,
             )
-            .select_for_update(skip_locked=True)
-            .values_list("id", flat=True)
+            .select_related("company", "requester", "approver", "freelancer", "job", "resubmission_of")
+            .order_by("expires_at", "id")
+            .select_for_update(skip_locked=True, of=("self",))
         )
+        ids = [approval_request.pk for approval_request in due]
         if ids:
             ApprovalRequest.objects.filter(pk__in=ids).update(reminded_at=now)
-            for pk in ids:
-                tasks.send_reminder_email.delay_on_commit(pk)
+            notification_ids = bulk.notify_reminders(due, now=now)
+            if notification_ids:
+                enqueue_delivery_on_commit(notification_ids)
     return ids
