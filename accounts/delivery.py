@@ -23,6 +23,7 @@ round trip per message. Closing it entirely would need the provider to deduplica
 (an idempotency key), which our providers do not offer for sending.
 """
 
+import contextlib
 import datetime
 import smtplib
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ State = Notification.EmailState
 # A claim older than this belongs to a worker that died: the row is due again.
 CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
 # Backoff after a transient error: 30 s, 1 min, 2 min, ... capped at 30 min; failed after 8 tries
-# (about 1 h 34 min of trying in all).
+# (the 7 waits add up to about an hour).
 BACKOFF_BASE = datetime.timedelta(seconds=30)
 BACKOFF_MAX = datetime.timedelta(minutes=30)
 MAX_ATTEMPTS = 8
@@ -98,9 +99,16 @@ def deliver_due(*, limit: int = CLAIM_BATCH_SIZE, ids: list[int] | None = None) 
     if not claimed:
         return report
     # One connection for the batch (an SMTP session, or an HTTP session for anymail's backends).
-    with get_connection() as connection:
+    # If it cannot open, each send tries again and its error is recorded on its own row.
+    connection = get_connection()
+    with contextlib.suppress(Exception):
+        connection.open()
+    try:
         for notification in claimed:
             report.add(_deliver_one(notification, connection))
+    finally:
+        with contextlib.suppress(Exception):
+            connection.close()
     return report
 
 

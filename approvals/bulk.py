@@ -1,6 +1,6 @@
-"""The set-based writes behind the beat tasks (services.approval_requests_expire_stale and
-approval_requests_mark_for_reminder): the rows, their audit trail and their notifications in
-a fixed number of statements per batch, whatever the number of rows.
+"""The set-based expiry sweep behind services.approval_requests_expire_stale: the rows, their
+audit trail and their notifications in a fixed number of statements per batch, whatever the
+number of rows.
 
 On PostgreSQL one batch of the expiry sweep is one statement: a CTE picks the stale rows
 (``FOR UPDATE SKIP LOCKED``), expires them, inserts their transitions and inserts one
@@ -16,6 +16,7 @@ from django.db import connection
 from django.urls import reverse
 
 from accounts.models import Company, Notification, NotificationSetting, User
+from accounts.notifications import enqueue_delivery_on_commit
 from jobs.models import Job
 from jobs.terms import ContractType, OfferType
 
@@ -24,8 +25,6 @@ from .models import ApprovalRequest, ApprovalTransition, State
 
 EXPIRED_KIND = Notification.Kind.APPROVAL_EXPIRED
 EXPIRED_TEMPLATE = "approvals/emails/expired"
-REMINDER_KIND = Notification.Kind.APPROVAL_REMINDER
-REMINDER_TEMPLATE = "approvals/emails/reminder"
 EXPIRY_COMMENTS = {
     State.PENDING: "Not decided within the decision window.",
     State.APPROVED: "The approval was not used within its validity.",
@@ -167,53 +166,24 @@ def _expire_stale_query(batch_size: int) -> tuple[str, dict]:
     return sql, params
 
 
-def expire_stale_batch(*, now: datetime.datetime, batch_size: int) -> tuple[int, list[int]]:
+def expire_stale_batch(*, now: datetime.datetime, batch_size: int) -> int:
     """Expire up to ``batch_size`` stale requests, log each transition and notify each
-    requester, in the caller's transaction. Returns how many expired and the ids of the
-    notifications to email."""
+    requester, in the caller's transaction; their emails are enqueued after commit, one task
+    per hundred. Returns how many expired."""
     if not single_statement():
         return _expire_stale_batch_orm(now=now, batch_size=batch_size)
     sql, params = _expire_stale_query(batch_size)
     with connection.cursor() as cursor:
         cursor.execute(sql, {**params, "now": now})
         count, notification_ids = cursor.fetchone()
-    return count, list(notification_ids)
+    if notification_ids:
+        enqueue_delivery_on_commit(list(notification_ids))
+    return count
 
 
-def _muted(user_ids, kind: str) -> set[int]:
-    """Who among these people turned this kind of email off (one query)."""
-    return set(
-        NotificationSetting.objects.filter(user_id__in=set(user_ids), kind=kind, email_enabled=False)
-        .values_list("user_id", flat=True)
-    )
-
-
-def _notification(spec: dict, *, muted: set[int], now: datetime.datetime) -> Notification:
-    """The row accounts.notifications.notify would write for ``spec`` (an emails.*_notification)."""
-    recipient = spec["recipient"]
-    email = recipient.email
-    emailed = bool(spec["template"] and email) and recipient.pk not in muted
-    return Notification(
-        key=spec["key"], kind=spec["kind"], recipient=recipient, email=email, title=spec["title"][:300],
-        link=spec["link"], template=spec["template"], context=spec["context"], created_at=now,
-        email_next_attempt_at=now,
-        email_state=Notification.EmailState.PENDING if emailed else Notification.EmailState.SKIPPED,
-    )
-
-
-def _insert(notifications: list[Notification]) -> list[int]:
-    """Insert these notifications, each once per key; returns the ids of those to email."""
-    Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=1000)
-    return list(
-        Notification.objects.filter(
-            key__in=[n.key for n in notifications], email_state=Notification.EmailState.PENDING
-        ).order_by("id").values_list("id", flat=True)
-    )
-
-
-def _expire_stale_batch_orm(*, now: datetime.datetime, batch_size: int) -> tuple[int, list[int]]:
-    """The same batch with the ORM: one SELECT, one UPDATE, one INSERT of transitions, one of
-    notifications (and one to read back their ids)."""
+def _expire_stale_batch_orm(*, now: datetime.datetime, batch_size: int) -> int:
+    """The same batch with the ORM: one SELECT, one UPDATE, one INSERT of transitions and
+    one of notifications (accounts.notifications.notify_many)."""
     rows = list(
         ApprovalRequest.objects.filter(state__in=[State.PENDING, State.APPROVED], expires_at__lte=now)
         .select_related("company", "requester", "approver", "freelancer", "job", "resubmission_of")
@@ -221,7 +191,7 @@ def _expire_stale_batch_orm(*, now: datetime.datetime, batch_size: int) -> tuple
         .select_for_update(skip_locked=True, of=("self",))[:batch_size]
     )
     if not rows:
-        return 0, []
+        return 0
     ApprovalRequest.objects.filter(pk__in=[r.pk for r in rows]).update(
         state=State.EXPIRED, expired_at=now, updated_at=now
     )
@@ -232,24 +202,8 @@ def _expire_stale_batch_orm(*, now: datetime.datetime, batch_size: int) -> tuple
         )
         for r in rows
     ])
-    muted = _muted((r.requester_id for r in rows), EXPIRED_KIND)
-    notifications = []
     for r in rows:
         # As the UPDATE left it (the FSM field refuses assignment; the row is already saved).
         r.__dict__["state"], r.expired_at = State.EXPIRED, now
-        notifications.append(_notification(emails.expired_notification(r), muted=muted, now=now))
-    return len(rows), _insert(notifications)
-
-
-def notify_reminders(approval_requests: list[ApprovalRequest], *, now: datetime.datetime) -> list[int]:
-    """One reminder notification per request to its approver, in the caller's transaction;
-    returns the ids of those to email.
-
-    Built in Python and written with one bulk INSERT: each needs two signed one-click links
-    (tokens.make_decision_token), which SQL cannot sign, and the set is small (requests expiring
-    within a day, each reminded once), so this costs little beside the scan's own UPDATE.
-    """
-    muted = _muted((r.approver_id for r in approval_requests), REMINDER_KIND)
-    return _insert([
-        _notification(emails.reminder_notification(r), muted=muted, now=now) for r in approval_requests
-    ])
+    emails.send_expired_to_each(rows)
+    return len(rows)

@@ -1,5 +1,5 @@
 """Writes on approval requests. Each service is atomic, locks the request row, logs the
-transition and enqueues email only after the transaction commits.
+transition and writes the notifications in the same transaction (emailed after commit).
 
 Who may decide: only the request's approver, who must still be an approver of the request's
 company and is never its requester. The check lives in ``_check_can_decide`` so that a later
@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed
 
+from accounts.logging import actor_label, log_event
 from accounts.models import Membership
-from accounts.notifications import enqueue_delivery_on_commit
 
-from . import bulk
+from . import bulk, emails
 from .models import ApprovalRequest, ApprovalTransition, State
 
 # Decisions a person can take on a pending request (views, one-click links).
@@ -65,7 +65,15 @@ def _apply(approval_request: ApprovalRequest, name: str, *, actor, comment: str 
         target_state=approval_request.state,
         comment=comment,
     )
+    _log_transition(approval_request, actor=actor, source=source)
     return approval_request
+
+
+def _log_transition(approval_request: ApprovalRequest, *, actor, source: str) -> None:
+    log_event(
+        "approval.transition", object=f"approval_request:{approval_request.pk}", actor=actor_label(actor),
+        **{"from": source or "none", "to": approval_request.state}, outcome="ok",
+    )
 
 
 def _refusal_message(approval_request: ApprovalRequest, name: str) -> str:
@@ -103,16 +111,14 @@ def approval_request_release(
     """Free a consumed request when its offer is withdrawn or declined (consumed → approved).
 
     If the approval's validity has run out meanwhile, it expires instead, and the requester
-    is told by the expiry email (after commit).
+    is told by the expiry notification.
     """
     if approval_request.is_past_expiry:
         _apply(
             approval_request, "expire", actor=actor,
             comment=f"{comment} The approval's validity had ended, so it expired.".strip(),
         )
-        from . import tasks
-
-        tasks.send_expiry_email.delay_on_commit(approval_request.pk)
+        emails.send_expired(approval_request)
         return approval_request
     return _apply(approval_request, "release", actor=actor, comment=comment)
 
@@ -144,7 +150,7 @@ def approval_request_create(
     approver holds the approver role in the same company and is not the requester; the job
     (if any) is the company's own; a resubmission links to the requester's own declined or
     expired request. The decision window starts now (Company.decision_window_days). The
-    approver is emailed after commit.
+    approver is notified.
 
     A request with exactly the terms of one of the requester's pending requests to the same
     approver is refused (a double-clicked submit, or asking twice): the approver would get
@@ -218,9 +224,8 @@ def approval_request_create(
             target_state=State.PENDING,
             comment=f"Resubmission of request #{resubmission_of.pk}." if resubmission_of else "",
         )
-        from . import tasks
-
-        tasks.send_new_request_email.delay_on_commit(approval_request.pk)
+        _log_transition(approval_request, actor=requester, source="")
+        emails.send_new_request(approval_request)
     return approval_request
 
 
@@ -256,7 +261,7 @@ def approval_request_approve(
 
     The approval is then usable for the company's validity window
     (Company.approval_validity_days from now). Refused after the decision window has passed.
-    The requester is emailed after commit.
+    The requester is notified.
     """
     with transaction.atomic():
         approval_request = approval_request_lock(approval_request_id=approval_request_id)
@@ -269,9 +274,7 @@ def approval_request_approve(
             approval_request, "approve", actor=actor, comment=comment.strip(),
             valid_until=valid_until,
         )
-        from . import tasks
-
-        tasks.send_decision_email.delay_on_commit(approval_request.pk)
+        emails.send_decision(approval_request)
     return approval_request
 
 
@@ -281,16 +284,14 @@ def approval_request_decline(
     """The approver declines a pending request (pending → declined). Final.
 
     The comment is optional (the issue asks for an optional comment); the requester sees it
-    on the request page and in the decision email, sent after commit.
+    on the request page and in the decision notification.
     """
     with transaction.atomic():
         approval_request = approval_request_lock(approval_request_id=approval_request_id)
         _check_can_decide(approval_request, actor)
         approval_request.decision_comment = comment.strip()
         _apply(approval_request, "decline", actor=actor, comment=comment.strip())
-        from . import tasks
-
-        tasks.send_decision_email.delay_on_commit(approval_request.pk)
+        emails.send_decision(approval_request)
     return approval_request
 
 
@@ -314,16 +315,14 @@ def approval_request_decide(
 def approval_request_expire(*, approval_request_id: int, actor=None) -> ApprovalRequest:
     """Expire one pending or approved request whose expires_at has passed (admin action).
 
-    Refused while the request is still within its window. The requester is emailed.
+    Refused while the request is still within its window. The requester is notified.
     """
     with transaction.atomic():
         approval_request = approval_request_lock(approval_request_id=approval_request_id)
         if approval_request.state == State.CONSUMED:
             raise ApprovalError("This approval is used by an offer: it expires only when released.")
         _apply(approval_request, "expire", actor=actor, comment=_expiry_comment(approval_request.state))
-        from . import tasks
-
-        tasks.send_expiry_email.delay_on_commit(approval_request.pk)
+        emails.send_expired(approval_request)
     return approval_request
 
 
@@ -346,9 +345,7 @@ def approval_requests_expire_stale(*, batch_size: int = SWEEP_BATCH_SIZE) -> int
     total = 0
     while True:
         with transaction.atomic():
-            expired, notification_ids = bulk.expire_stale_batch(now=timezone.now(), batch_size=batch_size)
-            if notification_ids:
-                enqueue_delivery_on_commit(notification_ids)
+            expired = bulk.expire_stale_batch(now=timezone.now(), batch_size=batch_size)
         total += expired
         if expired < batch_size:
             return total
@@ -379,7 +376,8 @@ def approval_requests_mark_for_reminder() -> list[int]:
         ids = [approval_request.pk for approval_request in due]
         if ids:
             ApprovalRequest.objects.filter(pk__in=ids).update(reminded_at=now)
-            notification_ids = bulk.notify_reminders(due, now=now)
-            if notification_ids:
-                enqueue_delivery_on_commit(notification_ids)
+            # Built in Python (emails.reminder_notification) and written by one INSERT: each
+            # needs two signed one-click links, which SQL cannot sign, and the set is small
+            # (requests expiring within a day, each reminded once).
+            emails.send_reminder_to_each(due)
     return ids

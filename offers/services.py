@@ -4,7 +4,8 @@ Every offer service is atomic and locks the offer row (``select_for_update``) so
 click, two tabs or a client and a freelancer acting at once end with exactly one change.
 Approval requests are locked through ``approvals.services.approval_request_lock`` in the same
 transaction, always after the offer row (sending locks the request, then inserts the offer),
-so the lock order never forms a cycle. Emails are enqueued only after the commit.
+so the lock order never forms a cycle. Each service logs its transition and writes the
+notifications it causes in the same transaction (emailed after commit by the relay).
 """
 
 import datetime
@@ -14,6 +15,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.logging import actor_label, log_event
 from approvals.models import ApprovalRequest, State
 from approvals.services import (
     ApprovalError,
@@ -25,7 +27,7 @@ from jobs.models import Job
 from jobs.services import invite_mark_hired
 from jobs.terms import ContractType
 
-from . import tasks
+from . import emails
 from .models import Offer, OfferRevision
 
 LIVE_OFFER_CONSTRAINT = "offer_one_live_offer_per_approval"
@@ -237,14 +239,21 @@ def offer_send(
                 **terms,
             )
             OfferRevision.objects.create(offer=offer, number=1, created_by=sent_by, **terms)
-            offer_id = offer.pk
-            transaction.on_commit(lambda: tasks.send_offer_sent_email.delay(offer_id, 1))
+            _log_transition(offer, actor=sent_by, source="")
+            emails.send_offer_sent(offer, revision=1)
     except ApprovalError as exc:
         raise OfferError(str(exc)) from exc
     except IntegrityError as exc:
         _raise_if_approval_taken(exc)
         raise
     return offer
+
+
+def _log_transition(offer: Offer, *, actor, source: str, **fields) -> None:
+    log_event(
+        "offer.transition", object=f"offer:{offer.pk}", actor=actor_label(actor),
+        **{"from": source or "none", "to": offer.state}, **fields, outcome="ok",
+    )
 
 
 # Changing a sent offer.
@@ -350,8 +359,8 @@ def offer_modify(
         offer.revision += 1
         offer.save()
         OfferRevision.objects.create(offer=offer, number=offer.revision, created_by=modified_by, **terms)
-        revision = offer.revision
-        transaction.on_commit(lambda: tasks.send_offer_modified_email.delay(offer_id, revision))
+        _log_transition(offer, actor=modified_by, source=Offer.State.SENT, revision=offer.revision)
+        emails.send_offer_modified(offer, revision=offer.revision)
     return offer
 
 
@@ -366,7 +375,8 @@ def offer_withdraw(*, offer_id: int, withdrawn_by) -> Offer:
         offer.withdrawn_at = timezone.now()
         offer.save(update_fields=["state", "withdrawn_at", "updated_at"])
         _release_approval(offer, actor=withdrawn_by, comment="The offer was withdrawn by the client.")
-        transaction.on_commit(lambda: tasks.send_offer_withdrawn_email.delay(offer_id))
+        _log_transition(offer, actor=withdrawn_by, source=Offer.State.SENT)
+        emails.send_offer_withdrawn(offer)
     return offer
 
 
@@ -394,7 +404,8 @@ def offer_accept(*, offer_id: int, freelancer, revision: int | None = None) -> O
         offer.save(update_fields=["state", "responded_at", "freelancer", "updated_at"])
         if offer.job_id is not None:
             invite_mark_hired(job_id=offer.job_id, freelancer_id=freelancer.pk)
-        transaction.on_commit(lambda: tasks.send_offer_accepted_email.delay(offer_id))
+        _log_transition(offer, actor=freelancer, source=Offer.State.SENT)
+        emails.send_offer_accepted(offer)
     return offer
 
 
@@ -414,5 +425,6 @@ def offer_decline(*, offer_id: int, freelancer, reason: str) -> Offer:
         offer.freelancer = freelancer
         offer.save(update_fields=["state", "decline_reason", "responded_at", "freelancer", "updated_at"])
         _release_approval(offer, actor=freelancer, comment=f"The freelancer declined the offer: {reason}")
-        transaction.on_commit(lambda: tasks.send_offer_declined_email.delay(offer_id))
+        _log_transition(offer, actor=freelancer, source=Offer.State.SENT)
+        emails.send_offer_declined(offer)
     return offer

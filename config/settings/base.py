@@ -138,6 +138,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 
+# /healthz answers 503 once an undelivered notification email is older than this (seconds):
+# the relay or the email provider is stuck.
+NOTIFICATION_BACKLOG_MAX_AGE = env.int("NOTIFICATION_BACKLOG_MAX_AGE", default=900)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

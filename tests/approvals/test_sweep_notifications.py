@@ -162,7 +162,7 @@ def _variants(team, make_request):
     ]
 
 
-def _sweep_one(team, make_request, spec, *, single_statement, monkeypatch):
+def _sweep_one(team, make_request, spec, single_statement, monkeypatch):
     spec = dict(spec)
     approve = spec.pop("approve", False)
     approval_request = make_request(**spec)
@@ -180,8 +180,8 @@ def test_sql_and_orm_sweeps_write_the_same_notification(team, make_request, monk
     fields = ("kind", "recipient_id", "email", "title", "link", "template", "email_state", "context")
     variants = _variants(team, make_request)
     for spec in variants:
-        by_sql, sql_request = _sweep_one(team, make_request, spec, single_statement=True, monkeypatch=monkeypatch)
-        by_orm, orm_request = _sweep_one(team, make_request, spec, single_statement=False, monkeypatch=monkeypatch)
+        by_sql, sql_request = _sweep_one(team, make_request, spec, True, monkeypatch)
+        by_orm, orm_request = _sweep_one(team, make_request, spec, False, monkeypatch)
         # What differs by construction: the request's id, and its expiry moment (moved to the
         # past a moment apart), each compared on its own below.
         def normalise(notification, request):
