@@ -434,7 +434,7 @@ def bench_sweep(size, reps, email_sample, pool, now, batch_size=None):
         if rep < reps - 1:
             reset()
     notification_ids = sorted(pk for batch in enqueued for pk in batch)
-    tasks = len(enqueued)
+    tasks = sum(math.ceil(len(batch) / notifications.DELIVERY_BATCH_SIZE) for batch in enqueued)
     if len(notification_ids) != size:
         raise RuntimeError(f"the sweep enqueued {len(notification_ids)} of {size} notifications")
     rate = size / statistics.median(sweep_times)
@@ -686,6 +686,7 @@ def setup_django() -> None:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("flush", interactive=False, verbosity=0)  # the same empty schema every run
     logging.getLogger("celery").setLevel(logging.WARNING)  # not a line per eager task
+    logging.getLogger("greenlight").setLevel(logging.WARNING)  # nor one per transition or email
     warnings.filterwarnings("ignore", "No directory at", UserWarning)  # staticfiles not collected
 
 
