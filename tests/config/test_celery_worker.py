@@ -12,7 +12,10 @@ ROOT = Path(__file__).resolve().parents[2]
 BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/14")
 
 
-def test_a_real_worker_runs_a_task_sent_through_redis():
+def test_a_real_worker_runs_a_task_sent_through_redis(monkeypatch):
+    # Celery prefers CELERY_BROKER_URL in the environment to the broker it is given: the sender
+    # must not follow the suite's own variable to another Redis database than the worker's.
+    monkeypatch.setenv("CELERY_BROKER_URL", BROKER)
     queue = f"test-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "CELERY_BROKER_URL": BROKER, "CELERY_RESULT_BACKEND": BROKER,
            "CELERY_TASK_ALWAYS_EAGER": "false", "DJANGO_SETTINGS_MODULE": "config.settings.local"}
