@@ -26,7 +26,7 @@ def test_a_real_worker_runs_a_task_sent_through_redis(monkeypatch):
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
-        sender = Celery("test-sender", broker=BROKER, backend=BROKER)
+        sender = Celery("test-sender", broker=BROKER, backend=BROKER, set_as_current=False)
         result = sender.send_task("greenlight.ping", queue=queue)
         # Eager tasks run earlier in this process leave Celery thinking it is inside a task.
         assert result.get(timeout=60, disable_sync_subtasks=False) == "pong"

@@ -49,7 +49,8 @@ def test_web_and_worker_survive_every_connection_being_terminated(own_broker, tm
     healthz = f"http://127.0.0.1:{port}/healthz"
     web = start_gunicorn(env, port, tmp_path / "web.log")
     worker = start_worker(env, tmp_path / "worker.log")
-    sender = Celery("fault-test", broker=own_broker.url, backend=own_broker.url)
+    # Not the current app: shared tasks published by later tests must keep using config.celery.
+    sender = Celery("fault-test", broker=own_broker.url, backend=own_broker.url, set_as_current=False)
     try:
         status, body = wait_for(lambda: (r := _get(healthz))[0] and r, timeout=60, what="gunicorn")
         assert body.get("database") in (True, "ok"), body
@@ -69,6 +70,7 @@ def test_web_and_worker_survive_every_connection_being_terminated(own_broker, tm
     finally:
         stop(web)
         stop(worker)
+        sender.close()
     print(f"\nterminated {terminated} connections; web and worker answered the next request and task")
     log = (tmp_path / "worker.log").read_text(errors="replace")
     assert "OperationalError" not in log and "InterfaceError" not in log, log[-2000:]
