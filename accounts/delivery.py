@@ -42,6 +42,7 @@ from .notifications import enqueue_delivery_on_commit
 
 State = Notification.EmailState
 
+KEY_HEADER = "X-Greenlight-Key"
 # A claim older than this belongs to a worker that died: the row is due again.
 CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
 # Backoff after a transient error: 30 s, 1 min, 2 min, ... capped at 30 min; failed after 8 tries
@@ -156,7 +157,11 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
     subject = " ".join(render_to_string(f"{template}-subject.html", context).split())
     text = render_to_string(f"{template}-body-text.html", context)
     html = render_to_string(f"{template}-body-html.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[notification.email])
+    # The key travels with the message, so a duplicate send can be told from a second event
+    # (the SIGKILL fault test counts sends per key).
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, to=[notification.email], headers={KEY_HEADER: notification.key}
+    )
     message.attach_alternative(html, "text/html")
     return message
 

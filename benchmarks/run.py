@@ -17,9 +17,12 @@ How it runs:
   leave them), pages are fetched with Django's test Client signed in with force_login;
 - after each bulk load the database is ANALYZEd; each page is then fetched once to warm up,
   once to count its queries, then N times for the timings;
-- the expiry sweep runs with real commits per batch; the expiry emails it enqueues are
-  collected rather than sent, so its figure is its own SQL, and a sample of them is then sent
-  through the eager task and reported per email.
+- the expiry sweep runs with real commits per batch, at 100,000 stale requests, side by side
+  with the raw SQL floor (one UPDATE plus one INSERT of the audit rows) on the same rows,
+  reloaded and vacuumed between runs, interleaved; the table ends with their ratio. The
+  delivery tasks the sweep enqueues are collected rather than published, so its figure is its
+  own SQL, and a sample of its notifications is then emailed through the relay and reported
+  per email.
 
 tests/config/test_benchmarks.py runs ``run_benchmarks(smoke=True)`` on the test database.
 """
@@ -46,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # (what is measured, sizes in the full run, sizes in the smoke run)
 DASHBOARD_SIZES = {"full": [1, 200, 2000], "smoke": [1, 30]}
 TIMELINE_SIZES = {"full": [0, 250], "smoke": [0, 10]}  # consume/release cycles after create + approve
-SWEEP_SIZES = {"full": 10_000, "smoke": 60}
+SWEEP_SIZES = {"full": 100_000, "smoke": 60}
 SWEEP_EMAIL_SAMPLE = {"full": 200, "smoke": 5}
 # The sweep's own batch size (approvals.services.SWEEP_BATCH_SIZE) unless set: the smoke run uses
 # small batches so that it sweeps several.
@@ -67,8 +70,9 @@ PAGES = [
     "jobs:job_invitees (client)",
 ]
 SWEEP = "approvals_expire_stale (sweep, SQL)"
-SWEEP_EMAILS = "deliver_notifications (eager, per email)"
-MEASURED = [*PAGES, SWEEP, SWEEP_EMAILS]
+SWEEP_RAW = "raw SQL expiry (the floor)"
+SWEEP_EMAILS = "deliver_due (eager, per email)"
+MEASURED = [*PAGES, SWEEP, SWEEP_RAW, SWEEP_EMAILS]
 PENDING_TAB = "pending tab, 20 a page"
 
 
@@ -321,19 +325,55 @@ def bench_detail(cycles_list, reps, pool, now):
     return results
 
 
-def bench_sweep(size, reps, email_sample, pool, now, batch_size=None):
-    """The expiry sweep over ``size`` stale requests, with real commits per batch.
+def _raw_expire(now) -> None:
+    """The floor the sweep is held to: the same rows expired and logged by two plain statements
+    in one transaction, with no locking order, no batches and no notifications."""
+    from django.db import connection, transaction
 
-    The expiry emails it enqueues are collected instead of sent, so the figure is the sweep's
-    own SQL; a sample of those emails is then sent through the eager task and reported per
-    email (a worker does that work in production).
+    from approvals.bulk import EXPIRY_COMMENTS
+
+    stale = "state IN ('pending', 'approved') AND expires_at <= %(now)s"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO approvals_approvaltransition"
+            " (request_id, actor_id, name, source_state, target_state, comment, created_at)"
+            " SELECT id, NULL, 'expire', state, 'expired',"
+            " CASE state WHEN 'pending' THEN %(pending)s ELSE %(approved)s END, %(now)s"
+            f" FROM approvals_approvalrequest WHERE {stale}",
+            {"now": now, "pending": EXPIRY_COMMENTS["pending"], "approved": EXPIRY_COMMENTS["approved"]},
+        )
+        cursor.execute(
+            "UPDATE approvals_approvalrequest SET state = 'expired', expired_at = %(now)s,"
+            f" updated_at = %(now)s WHERE {stale}",
+            {"now": now},
+        )
+
+
+def _vacuum(*tables: str) -> None:
+    """Clear the dead rows a reset leaves, so every timed run starts from the same table."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+def bench_sweep(size, reps, email_sample, pool, now, batch_size=None):
+    """The expiry sweep over ``size`` stale requests, with real commits per batch, side by side
+    with the raw SQL floor (_raw_expire) on the same rows, reloaded between runs.
+
+    The sweep's figure includes its audit rows and its notification rows; the delivery tasks it
+    enqueues after commit (one per hundred) are collected instead of published, and a sample of
+    its notifications is then emailed through the relay and reported per email (a worker does
+    that work in production).
     """
     from django.core import mail
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
+    from accounts import delivery, notifications
     from accounts.models import Notification
-    from accounts.tasks import deliver_notifications
     from approvals import services
     from approvals.models import ApprovalRequest, ApprovalTransition, State
 
@@ -349,54 +389,91 @@ def bench_sweep(size, reps, email_sample, pool, now, batch_size=None):
     _log_creation(requests, now)
     by_state = {state: [r.pk for r in requests if r.state == state] for state in states}
     batch_size = batch_size or services.SWEEP_BATCH_SIZE
-    _analyze()
+    tables = ("approvals_approvalrequest", "approvals_approvaltransition", "accounts_notification")
 
-    def sweep(*, count_queries: bool, reset: bool = True) -> tuple[float, int, list[int]]:
-        enqueued = []
+    def reset():
+        """Put the rows back as they were, for the next run."""
+        for state, ids in by_state.items():
+            ApprovalRequest.objects.filter(pk__in=ids).update(state=state, expired_at=None)
+        ApprovalTransition.objects.filter(request__company=company, name="expire").delete()
+        Notification.objects.filter(recipient=manager).delete()
+        _vacuum(*tables)
+
+    def timed(run, *, count_queries=False):
         # Timed runs go without the query log, which copies every SQL text.
         capture = CaptureQueriesContext(connection) if count_queries else contextlib.nullcontext([])
-        collect = mock.patch("accounts.notifications.enqueue_delivery_on_commit", enqueued.extend)
-        with collect, capture as queries:
+        with capture as queries:
             start = time.perf_counter()
-            expired = services.approval_requests_expire_stale(batch_size=batch_size)
+            run()
             elapsed = time.perf_counter() - start
-        if expired != size:
-            raise RuntimeError(f"the sweep expired {expired} of {size} stale requests")
-        if reset:  # put the rows back as they were, for the next run
-            for state, ids in by_state.items():
-                ApprovalRequest.objects.filter(pk__in=ids).update(state=state, expired_at=None)
-            ApprovalTransition.objects.filter(request__company=company, name="expire").delete()
-            Notification.objects.filter(key__startswith="approval-expired:").delete()
-        return elapsed, len(queries), enqueued
+        if ApprovalRequest.objects.filter(company=company, state=State.EXPIRED).count() != size:
+            raise RuntimeError(f"{run.__name__} did not expire all {size} stale requests")
+        return elapsed, len(queries)
 
-    _, query_count, enqueued = sweep(count_queries=True)
-    runs = [sweep(count_queries=False, reset=rep < reps - 1) for rep in range(reps)]
-    times = [elapsed for elapsed, _, _ in runs]
-    enqueued = runs[-1][2]  # the last run's notifications are still in the table
-    batches = math.ceil(size / batch_size)
-    rate = size / statistics.median(times)
-    results = [Result(
-        SWEEP, size, query_count, times,
-        f"{batches} batches of {batch_size}, {rate:,.0f} rows/s, "
-        f"{len(enqueued):,} emails enqueued",
-    )]
+    enqueued = []
 
-    # The last run left the requests expired: send some of their expiry emails.
+    def sweep():
+        enqueued.clear()
+        with mock.patch.object(notifications, "enqueue_delivery", enqueued.append):
+            services.approval_requests_expire_stale(batch_size=batch_size)
+
+    def raw():
+        _raw_expire(timezone.now())
+
+    _vacuum(*tables)
+    _, query_count = timed(sweep, count_queries=True)  # also the warm-up
+    reset()
+    _, raw_query_count = timed(raw, count_queries=True)
+    reset()
+    sweep_times, raw_times = [], []
+    # Interleaved, so both see the same machine: the last sweep leaves its rows for the emails.
+    for rep in range(reps):
+        raw_times.append(timed(raw)[0])
+        reset()
+        sweep_times.append(timed(sweep)[0])
+        if rep < reps - 1:
+            reset()
+    notification_ids = sorted(pk for batch in enqueued for pk in batch)
+    tasks = sum(math.ceil(len(batch) / notifications.DELIVERY_BATCH_SIZE) for batch in enqueued)
+    if len(notification_ids) != size:
+        raise RuntimeError(f"the sweep enqueued {len(notification_ids)} of {size} notifications")
+    rate = size / statistics.median(sweep_times)
+    results = [
+        Result(SWEEP, size, query_count, sweep_times,
+               f"{math.ceil(size / batch_size)} batches of {batch_size:,}, {rate:,.0f} rows/s, audit + "
+               f"notification rows, {tasks:,} delivery tasks enqueued"),
+        Result(SWEEP_RAW, size, raw_query_count, raw_times, "UPDATE + INSERT audit rows, one transaction"),
+    ]
+
+    # The last sweep left its notifications pending: email some of them as a worker would.
     mail.outbox = []
-    deliver_notifications.delay([enqueued[0]])  # warm-up: the email templates load once
-    sample = enqueued[1:email_sample + 1]
+    delivery.deliver_due(ids=notification_ids[:1], limit=1)  # warm-up: the email templates load once
+    sample = notification_ids[1:email_sample + 1]
     email_times = []
     with CaptureQueriesContext(connection) as queries:
         for pk in sample:
             start = time.perf_counter()
-            deliver_notifications.delay([pk])
+            delivery.deliver_due(ids=[pk], limit=1)
             email_times.append(time.perf_counter() - start)
+    if len(mail.outbox) != len(sample) + 1:
+        raise RuntimeError(f"{len(mail.outbox)} of {len(sample) + 1} sample emails were sent")
     per_email = len(queries) / max(1, len(sample))
     results.append(Result(
         SWEEP_EMAILS, len(sample), round(per_email), email_times,
         f"{size:,} emails ≈ {statistics.median(email_times) * size:,.1f} s of worker time",
     ))
     return results
+
+
+def sweep_ratio(results: list[Result]) -> str | None:
+    """The sweep's median time over the raw SQL floor's, on the same rows in the same run."""
+    by_name = {r.name: r for r in results}
+    if SWEEP not in by_name or SWEEP_RAW not in by_name:
+        return None
+    sweep, raw = by_name[SWEEP], by_name[SWEEP_RAW]
+    ratio = sweep.median_ms / raw.median_ms
+    return (f"sweep ratio at {sweep.rows:,} stale requests: sweep {sweep.median_ms / 1000:.2f} s / "
+            f"raw SQL {raw.median_ms / 1000:.2f} s = {ratio:.2f}x (target <= 1.5x)")
 
 
 def bench_offer_list(sizes, reps, pool, now):
@@ -562,6 +639,8 @@ def format_table(results: list[Result]) -> str:
     for name, counts in query_growth(results).items():
         flat = "flat" if len(set(counts)) == 1 else "GROWS WITH ROWS"
         table.append(f"queries {flat:>15}: {name}: {' -> '.join(map(str, counts))}")
+    if ratio := sweep_ratio(results):
+        table.append(ratio)
     return "\n".join(table)
 
 
@@ -607,6 +686,7 @@ def setup_django() -> None:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("flush", interactive=False, verbosity=0)  # the same empty schema every run
     logging.getLogger("celery").setLevel(logging.WARNING)  # not a line per eager task
+    logging.getLogger("greenlight").setLevel(logging.WARNING)  # nor one per transition or email
     warnings.filterwarnings("ignore", "No directory at", UserWarning)  # staticfiles not collected
 
 

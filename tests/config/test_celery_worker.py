@@ -15,7 +15,10 @@ ROOT = Path(__file__).resolve().parents[2]
 BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/14")
 
 
-def test_a_real_worker_runs_a_task_sent_through_redis():
+def test_a_real_worker_runs_a_task_sent_through_redis(monkeypatch):
+    # Celery prefers CELERY_BROKER_URL in the environment to the broker it is given: the sender
+    # must not follow the suite's own variable to another Redis database than the worker's.
+    monkeypatch.setenv("CELERY_BROKER_URL", BROKER)
     queue = f"test-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "CELERY_BROKER_URL": BROKER, "CELERY_RESULT_BACKEND": BROKER,
            "CELERY_TASK_ALWAYS_EAGER": "false", "DJANGO_SETTINGS_MODULE": "config.settings.local"}
@@ -26,7 +29,7 @@ def test_a_real_worker_runs_a_task_sent_through_redis():
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
-        sender = Celery("test-sender", broker=BROKER, backend=BROKER)
+        sender = Celery("test-sender", broker=BROKER, backend=BROKER, set_as_current=False)
         result = sender.send_task("greenlight.ping", queue=queue)
         # Eager tasks run earlier in this process leave Celery thinking it is inside a task.
         assert result.get(timeout=60, disable_sync_subtasks=False) == "pong"
