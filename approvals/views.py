@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from accounts.confirmations import confirmation_required
 from accounts.decorators import client_required
 from accounts.models import User
 from accounts.search import search_term
@@ -164,6 +165,19 @@ def detail(request, pk):
     return render(request, "approvals/detail.html", _detail_context(request, approval_request))
 
 
+def _confirm_decline(request, approval_request, *, comment, cancel_url, nav_key=""):
+    """Declining is final (the requester can only resubmit): confirm it; approving stays one click."""
+    return confirmation_required(
+        request, title="Decline this request?",
+        message=(
+            f"You are about to decline “{approval_request.title}” for "
+            f"{approval_request.freelancer_display}. {approval_request.requester} will be told, "
+            "and a declined request cannot be approved later."
+        ),
+        button="Yes, decline", cancel_url=cancel_url, details=[("Your comment", comment)], nav_key=nav_key,
+    )
+
+
 @require_POST
 @client_required
 def decide(request, pk):
@@ -180,6 +194,14 @@ def decide(request, pk):
             return render(request, "approvals/detail.html", context, status=400)
         messages.error(request, "Choose Approve or Decline.")
         return redirect("approvals:detail", approval_request.pk)
+    can_decide = _detail_context(request, approval_request)["can_decide"]
+    if form.cleaned_data["decision"] == "decline" and can_decide:
+        confirmation = _confirm_decline(
+            request, approval_request, comment=form.cleaned_data["comment"],
+            cancel_url=reverse("approvals:detail", args=[approval_request.pk]), nav_key="approvals",
+        )
+        if confirmation:
+            return confirmation
     try:
         decided = services.approval_request_decide(
             approval_request_id=approval_request.pk, actor=request.user,
@@ -224,6 +246,13 @@ def email_decision(request, token):
         context["form"] = form
         return render(request, "approvals/email_decision.html", context, status=400)
     comment = form.cleaned_data["comment"]
+    if check.action == "decline":
+        confirmation = _confirm_decline(
+            request, check.approval_request, comment=comment,
+            cancel_url=reverse("approvals:email_decision", args=[token]),
+        )
+        if confirmation:
+            return confirmation
     approver = request.user if request.user.is_authenticated else User.objects.get(pk=check.approver_id)
     try:
         decided = services.approval_request_decide(

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.confirmations import confirmation_required
 from accounts.decorators import client_required, freelancer_required
 from accounts.search import search_term
 
@@ -123,6 +124,22 @@ def invite_detail(request, invite_id):
 @freelancer_required
 def invite_accept(request, invite_id):
     invite = selectors.invite_for_freelancer(user=request.user, invite_id=invite_id)
+    if invite.state == Invite.State.PENDING:
+        price = services.invite_connects_price(invite)
+        confirmation = confirmation_required(
+            request,
+            title=f"Accept and spend {price} Connects?" if price else "Accept this invite?",
+            message=(
+                f"Accepting sends your proposal for “{invite.job.title}” to {invite.job.company.name}"
+                + (f" and spends {price} of your "
+                   f"{request.user.freelancer_profile.connects_balance} Connects." if price
+                   else ". It costs no Connects.")
+            ),
+            button=f"Yes, accept and spend {price} Connects" if price else "Yes, accept",
+            cancel_url=reverse("jobs:invite_detail", args=[invite.pk]), nav_key="invitations",
+        )
+        if confirmation:
+            return confirmation
     try:
         proposal = services.invite_accept(invite_id=invite.pk, freelancer=request.user)
     except services.JobError as error:

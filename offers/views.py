@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.confirmations import confirmation_required
 from accounts.decorators import client_required, freelancer_required
 from accounts.search import search_term
 from approvals.models import State as ApprovalState
@@ -321,6 +322,18 @@ def _approval_outcome(offer: Offer) -> str:
 @client_required
 def offer_withdraw(request, offer_id):
     offer = selectors.offer_for_company(user=request.user, offer_id=offer_id)
+    if offer.state == Offer.State.SENT:
+        confirmation = confirmation_required(
+            request, title="Withdraw this offer?",
+            message=(
+                f"You are about to withdraw “{offer.title}” sent to {offer.freelancer_display}. "
+                "They will be told, and a withdrawn offer cannot be sent again."
+            ),
+            button="Yes, withdraw", cancel_url=reverse("offers:offer_detail", args=[offer.pk]),
+            nav_key="offers",
+        )
+        if confirmation:
+            return confirmation
     try:
         offer = services.offer_withdraw(offer_id=offer.pk, withdrawn_by=request.user)
     except services.OfferError as exc:
@@ -354,6 +367,18 @@ def offer_decline(request, offer_id):
     offer = selectors.offer_for_freelancer(user=request.user, offer_id=offer_id)
     form = OfferDeclineForm(request.POST)
     if form.is_valid():
+        if offer.state == Offer.State.SENT:
+            confirmation = confirmation_required(
+                request, title="Decline this offer?",
+                message=(
+                    f"You are about to decline “{offer.title}” from {offer.company.name}. "
+                    "They will see your reason, and a declined offer cannot be accepted later."
+                ),
+                button="Yes, decline", cancel_url=reverse("offers:offer_detail", args=[offer.pk]),
+                details=[("Your reason", form.cleaned_data["reason"])], nav_key="my-offers",
+            )
+            if confirmation:
+                return confirmation
         try:
             services.offer_decline(
                 offer_id=offer.pk, freelancer=request.user, reason=form.cleaned_data["reason"]
