@@ -88,7 +88,9 @@ def invitations(request):
     base = reverse("jobs:invitations")
     tabs = [
         {"label": label, "key": key, "url": f"{base}?tab={key}", "count": counts[key]}
-        for key, label in (("pending", "Pending"), ("accepted", "Accepted"), ("declined", "Declined"))
+        for key, label in (
+            ("pending", "Awaiting your answer"), ("accepted", "Accepted"), ("declined", "Declined"),
+        )
     ]
     return render(request, "jobs/invitations.html", {
         "page": page, "tab": tab, "tabs": tabs, "nav_key": "invitations",
