@@ -77,6 +77,13 @@ def find_work(request):
 
 
 @freelancer_required
+def job_for_freelancer(request, job_id):
+    """An open job's public details, opened from a Find Work card."""
+    job = selectors.job_open_for_freelancer(job_id=job_id)
+    return render(request, "jobs/job_for_freelancer.html", {"job": job, "nav_key": "find-work"})
+
+
+@freelancer_required
 def invitations(request):
     tab = request.GET.get("tab", "pending")
     if tab not in selectors.INVITE_TABS:
