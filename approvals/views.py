@@ -150,8 +150,13 @@ def _detail_context(request, approval_request, *, decision_form=None) -> dict:
         and request.user.membership.is_approver
     )
     is_requester = approval_request.requester_id == request.user.pk
+    previous = approval_request.resubmission_of
     return {
         "approval_request": approval_request,
+        "changes_since_previous": (
+            selectors.approval_request_changes(previous=previous, current=approval_request)
+            if previous is not None else None
+        ),
         "can_decide": can_decide,
         "can_resubmit": is_requester and approval_request.state in (State.DECLINED, State.EXPIRED),
         "decision_form": (decision_form or DecisionForm()) if can_decide else None,
