@@ -27,6 +27,10 @@ OFFER_FIELDS = [
 # Offers typed before "Request approval", kept in the session until the manager comes back.
 DRAFTS_SESSION_KEY = "offer_drafts"
 MAX_DRAFTS = 5
+# The same drafts once their approval request exists, by request id, for the later "Send the
+# offer" links (the approved email, the request page), which carry only the request's id.
+REQUEST_DRAFTS_SESSION_KEY = "offer_drafts_by_request"
+MAX_REQUEST_DRAFTS = 20
 # What the approvals request form is prefilled with (its query parameters).
 APPROVAL_PREFILL_FIELDS = [
     "title", "job", "freelancer", "freelancer_name", "freelancer_email", "offer_type",
@@ -116,6 +120,28 @@ def _draft(request) -> dict:
     return {name: fields[name] for name in OFFER_FIELDS if name in fields} if isinstance(fields, dict) else {}
 
 
+def _keep_draft_for_request(request, approval_request) -> None:
+    """Coming back from "Request approval" (``?draft=&approval_request=``): keep the draft under
+    the new request's id, so that the approved email's link, or the request page's "Send the
+    offer", brings back what was typed (the message above all), not only the approved terms.
+
+    The session is the simplest home: it needs no migration and keeps offer drafts out of the
+    approvals app (which may not import offers). A link opened in another browser gets the
+    approved terms without the message.
+    """
+    fields = _draft(request)
+    if approval_request is None or not fields:
+        return
+    drafts = request.session.get(REQUEST_DRAFTS_SESSION_KEY, {})
+    drafts[str(approval_request.pk)] = fields
+    request.session[REQUEST_DRAFTS_SESSION_KEY] = dict(list(drafts.items())[-MAX_REQUEST_DRAFTS:])
+
+
+def _draft_for_request(request, approval_request_id) -> dict:
+    fields = request.session.get(REQUEST_DRAFTS_SESSION_KEY, {}).get(str(approval_request_id))
+    return {name: fields[name] for name in OFFER_FIELDS if name in fields} if isinstance(fields, dict) else {}
+
+
 def _request_approval_url(request) -> str:
     """The approvals request form, prefilled from the offer, that comes back here afterwards.
 
@@ -166,7 +192,10 @@ def _prefill(request) -> dict:
     initial = {**_draft(request), **typed}
     approval_request = _usable_approval(request.user, request.GET.get("approval_request"))
     if approval_request is not None:
-        initial = initial or _terms_of_request(approval_request)
+        # The approved terms, with what was typed before "Request approval" (the message).
+        initial = initial or {
+            **_draft_for_request(request, approval_request.pk), **_terms_of_request(approval_request),
+        }
         initial["approval_request"] = approval_request.pk
     return initial
 
@@ -220,6 +249,7 @@ def offer_create(request):
             pending_request = selectors.approval_request_of_manager(
                 user=request.user, approval_request_id=request.GET["approval_request"]
             )
+            _keep_draft_for_request(request, pending_request)
     return render(request, "offers/offer_form.html", {
         "form": form,
         "approvals_enabled": approvals_enabled,
