@@ -86,3 +86,31 @@ def test_email_link_approve_stays_one_click(client, make_request):
     client.post(url, {"comment": ""})
     approval_request.refresh_from_db()
     assert approval_request.state == State.APPROVED
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_with_javascript_the_decline_button_asks_once_and_approve_does_not(page, sign_in, password):
+    from tests.factories import approver, freelancer, hiring_manager, pending_request
+
+    manager = hiring_manager(full_name="Maria Manager")
+    boss = approver(manager.membership.company, email="alan@acme.test", full_name="Alan Approver")
+    approval_request = pending_request(
+        requester=manager, approver=boss, freelancer=freelancer(user__full_name="Ada Lovelace")
+    )
+    sign_in("alan@acme.test", password)
+    page.goto(reverse("approvals:detail", args=[approval_request.pk]))
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Decline").click()
+    approval_request.refresh_from_db()
+    assert approval_request.state == State.PENDING  # dismissed: nothing sent
+
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    page.get_by_label("Comment (optional)").fill("Over budget.")
+    page.get_by_role("button", name="Decline").click()
+    page.wait_for_load_state()
+    assert "Request declined." in page.content() and "Yes, decline" not in page.content()
+    assert dialogs == ["Decline this request? A declined request cannot be approved later."] * 2
+    approval_request.refresh_from_db()
+    assert approval_request.state == State.DECLINED and approval_request.decision_comment == "Over budget."
