@@ -4,10 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# The test database is kept between runs (pytest --reuse-db); it is recreated when a migration
+# file or DATABASE_URL differs from the last run that got as far as running the tests.
+TEST_DB_STAMP := var/test-db.migrations
 # On another port, links in emails follow it (SITE_URL defaults to port 8000), unless SITE_URL is set.
 RUN_ENV := $(if $(and $(filter-out 8000,$(PORT)),$(filter undefined,$(origin SITE_URL))),SITE_URL=http://127.0.0.1:$(PORT))
 
-.PHONY: setup run test lint browser services worker beat clean bench
+.PHONY: setup run test lint browser node_modules services worker beat clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,11 +34,17 @@ run: setup
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## Install everything (Debian's chromium included) and run the whole suite on PostgreSQL and Redis.
-test: setup browser
+test: setup browser node_modules
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
+	@mkdir -p var
+	@hash=$$( { echo "$${DATABASE_URL:-}"; sha256sum */migrations/*.py; } | sha256sum | cut -d' ' -f1); \
+	if [ "$$(cat $(TEST_DB_STAMP) 2>/dev/null)" = "$$hash" ]; then create=; else \
+		create=--create-db; echo "Migrations or DATABASE_URL changed: recreating the test database"; fi; \
+	$(BIN)/python -m pytest $$create $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -le 1 ]; then echo "$$hash" > $(TEST_DB_STAMP); fi; \
+	exit $$status
 
 lint: setup
 	$(BIN)/ruff check .
@@ -51,6 +60,10 @@ browser:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
+## axe-core for the accessibility tests, pinned by package-lock.json (npm ci only when it is missing).
+node_modules:
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
+
 ## Start local PostgreSQL and Redis if they are not answering (Debian packages).
 services:
 	@pg_isready -h 127.0.0.1 -p 5432 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
@@ -65,4 +78,4 @@ beat: setup
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} $(BIN)/celery -A config beat --loglevel=INFO --schedule var/celerybeat-schedule
 
 clean:
-	rm -rf $(VENV) staticfiles var/db.sqlite3
+	rm -rf $(VENV) staticfiles var/db.sqlite3 node_modules

@@ -4,7 +4,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.forms import UserCreationForm as BaseUserCreationForm
 
-from .models import Company, ConnectsLedgerEntry, FreelancerProfile, Membership, SentEmail, User
+from .delivery import notifications_retry
+from .models import Company, ConnectsLedgerEntry, FreelancerProfile, Membership, Notification, User
 from .services import connects_set_balance
 
 
@@ -168,14 +169,49 @@ class FreelancerProfileAdmin(admin.ModelAdmin):
         ).connects_balance
 
 
-@admin.register(SentEmail)
-class SentEmailAdmin(admin.ModelAdmin):
-    list_display = ["kind", "to", "subject", "sent_at", "created_at"]
-    list_filter = ["kind"]
-    search_fields = ["to", "subject", "key"]
-    readonly_fields = ["key", "kind", "to", "subject", "message_id", "sent_at", "created_at"]
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-only: notifications are written by the services and delivered by the relay. A failed
+    email can be queued again with the "Retry email delivery" action."""
+
+    list_display = [
+        "created_at", "kind", "recipient_or_email", "email_state", "email_attempts", "short_last_error",
+    ]
+    list_filter = ["email_state", "kind"]
+    list_select_related = ["recipient"]
+    search_fields = ["email", "key", "title", "recipient__email"]
+    date_hierarchy = "created_at"
+    actions = ["retry_email_delivery"]
+    readonly_fields = [
+        "key", "kind", "recipient", "email", "title", "link", "template", "context", "created_at",
+        "read_at", "email_state", "email_attempts", "email_next_attempt_at", "email_last_error",
+        "email_sent_at", "email_message_id",
+    ]
+
+    @admin.display(description="To", ordering="email")
+    def recipient_or_email(self, obj):
+        return obj.recipient or obj.email
+
+    @admin.display(description="Last error")
+    def short_last_error(self, obj):
+        return obj.email_last_error[:120]
+
+    @admin.action(description="Retry email delivery")
+    def retry_email_delivery(self, request, queryset):
+        retried = notifications_retry(notification_ids=queryset.values_list("pk", flat=True))
+        skipped = queryset.count() - retried
+        message = f"{retried} email{'s' if retried != 1 else ''} queued for delivery again."
+        if skipped:
+            message += f" {skipped} not failed, left as they are."
+        self.message_user(request, message)
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -1,20 +1,31 @@
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+from .models import Notification
 
 
 def navigation(request):
-    """The top navigation: My Jobs for client members, Find Work and My Proposals for freelancers."""
+    """The top bar: My Jobs for client members, Find Work and My Proposals for freelancers, and
+    the bell with the unread count. A page that shows the top bar runs one query for the bell, and
+    one more for an approver's requests awaiting their decision; the counts are lazy, so pages
+    that do not show them (the admin, anonymous pages) run neither."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = []
     if user.is_client:
+        approvals = {"label": "Approvals", "url": reverse("approvals:dashboard"), "key": "approvals"}
+        if user.membership.is_approver:
+            approvals["count"] = SimpleLazyObject(lambda: _awaiting_decision_count(user))
+            approvals["count_label"] = "awaiting your decision"
         items.append({
             "label": "My Jobs",
             "key": "my-jobs",
             "children": [
                 {"label": "Jobs", "url": reverse("jobs:job_list"), "key": "jobs"},
                 {"label": "Offers", "url": reverse("offers:offer_list"), "key": "offers"},
-                {"label": "Approvals", "url": reverse("approvals:dashboard"), "key": "approvals"},
+                approvals,
             ],
         })
     if user.is_freelancer:
@@ -30,4 +41,19 @@ def navigation(request):
         })
     if user.is_staff:
         items.append({"label": "Admin", "url": reverse("admin:index"), "key": "admin"})
-    return {"nav_items": items}
+    return {"nav_items": items, "unread_notifications": SimpleLazyObject(lambda: _unread_count(user))}
+
+
+def _unread_count(user) -> int:
+    # Served by the partial index notification_unread_idx (recipient, where read_at is null).
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def _awaiting_decision_count(user) -> int:
+    # accounts is the lowest app and may not import approvals; the reverse relation that
+    # ApprovalRequest.approver declares on User (related_name="approval_requests_to_decide") reaches
+    # the table by name, without an import. The filter mirrors the dashboard's "awaiting my
+    # decision": pending, not yet past its deadline, in the approver's own company.
+    return user.approval_requests_to_decide.filter(
+        company_id=user.membership.company_id, state="pending", expires_at__gt=timezone.now()
+    ).count()

@@ -190,24 +190,6 @@ class FreelancerProfile(models.Model):
         return [s.strip() for s in self.skills.split(",") if s.strip()]
 
 
-class SentEmail(models.Model):
-    """One row per notification: the key makes a retried or redelivered task send only once."""
-
-    key = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=100)
-    to = models.CharField(max_length=500)
-    subject = models.CharField(max_length=300, blank=True)
-    message_id = models.CharField(max_length=300, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.kind} to {self.to}"
-
-
 class ConnectsLedgerEntry(models.Model):
     """One change to a freelancer's Connects balance, with the balance it left.
 

@@ -10,6 +10,7 @@ delivers whatever is still pending.
 import logging
 
 from django.db import transaction
+from django.db.models import Q
 
 from .models import Notification, NotificationSetting
 
@@ -59,6 +60,57 @@ def notify(
     if created and emailed:
         enqueue_delivery_on_commit([notification.pk])
     return notification
+
+
+def notify_many(notifications: list[dict]) -> list[int]:
+    """Record many notifications at once (set-based work such as the expiry sweep), in the
+    caller's transaction, with a fixed number of queries whatever their number.
+
+    Each item takes ``notify``'s arguments. A key already recorded is left as it is. Returns the
+    ids of the rows that still owe an email; their delivery is enqueued after commit in batches.
+    """
+    if not notifications:
+        return []
+    muted = set(
+        NotificationSetting.objects.filter(
+            email_enabled=False,
+            user_id__in={n["recipient"].pk for n in notifications if n.get("recipient") is not None},
+            kind__in={n["kind"] for n in notifications},
+        ).values_list("user_id", "kind")
+    )
+    rows = []
+    for n in notifications:
+        recipient = n.get("recipient")
+        address = n.get("email") or (recipient.email if recipient is not None else "")
+        emailed = bool(n.get("template") and address) and (
+            recipient is None or (recipient.pk, n["kind"]) not in muted
+        )
+        rows.append(Notification(
+            key=n["key"], kind=n["kind"], recipient=recipient, email=address, title=n["title"][:300],
+            link=n.get("link", ""), template=n.get("template", ""), context=n.get("context") or {},
+            email_state=Notification.EmailState.PENDING if emailed else Notification.EmailState.SKIPPED,
+        ))
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    ids = list(
+        Notification.objects.filter(
+            key__in=[row.key for row in rows], email_state=Notification.EmailState.PENDING
+        ).values_list("pk", flat=True)
+    )
+    if ids:
+        enqueue_delivery_on_commit(ids)
+    return ids
+
+
+def cancel_pending_emails(*, key_prefixes: list[str]) -> int:
+    """Do not email notifications under these key prefixes that are still waiting (the event
+    they announce was undone, e.g. an offer withdrawn before its email went out). The inbox
+    entries stay; an email already in flight or sent is not recalled."""
+    keys = Q()
+    for prefix in key_prefixes:
+        keys |= Q(key__startswith=prefix)
+    return Notification.objects.filter(keys, email_state=Notification.EmailState.PENDING).update(
+        email_state=Notification.EmailState.SKIPPED
+    )
 
 
 def enqueue_delivery_on_commit(notification_ids: list[int]) -> None:

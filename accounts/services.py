@@ -1,8 +1,11 @@
-"""Writes on accounts: the Connects balance and its ledger."""
+"""Writes on accounts: the Connects balance and its ledger, the inbox and email settings."""
+
+from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 
-from .models import ConnectsLedgerEntry, FreelancerProfile
+from .models import ConnectsLedgerEntry, FreelancerProfile, Notification, NotificationSetting
 
 
 class ConnectsError(Exception):
@@ -49,3 +52,34 @@ def connects_set_balance(*, user_id: int, balance: int, actor) -> FreelancerProf
             user_id=user_id, change=balance - current, reason=ConnectsLedgerEntry.Reason.ADJUSTMENT,
             reference=f"admin:{actor.pk}", description=f"Set by {actor} in the admin",
         )
+
+
+def notification_mark_read(*, user, notification_id: int) -> bool:
+    """Mark one of the user's own notifications read; the first reading time is kept.
+    Returns whether it was unread."""
+    return bool(
+        Notification.objects.filter(pk=notification_id, recipient_id=user.pk, read_at__isnull=True)
+        .update(read_at=timezone.now())
+    )
+
+
+def notifications_mark_all_read(*, user) -> int:
+    """Mark every unread notification of the user read, in one statement; returns how many."""
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notification_settings_save(*, user, kinds: Iterable[str], email_enabled_kinds: Iterable[str]) -> None:
+    """Record the user's email choice for each of ``kinds`` (the ones the page showed): on for
+    those in ``email_enabled_kinds``, off for the rest. Kinds not shown keep their setting. One
+    upsert, so two saves at once cannot trip over the one-row-per-kind constraint. In-app entries
+    are not affected: notify() always writes the inbox entry and only skips the email.
+    """
+    valid = set(Notification.Kind.values)
+    kinds = [kind for kind in dict.fromkeys(kinds) if kind in valid]
+    enabled = set(email_enabled_kinds)
+    NotificationSetting.objects.bulk_create(
+        [NotificationSetting(user=user, kind=kind, email_enabled=kind in enabled) for kind in kinds],
+        update_conflicts=True, unique_fields=["user", "kind"], update_fields=["email_enabled"],
+    )

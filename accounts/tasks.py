@@ -1,12 +1,22 @@
-"""Retry policy shared by every email task: provider errors are retried with backoff."""
+"""Thin Celery tasks for the notification outbox (the work is in accounts.delivery)."""
 
-from anymail.exceptions import AnymailError
+from celery import shared_task
 
-EMAIL_TASK_OPTIONS = {
-    "autoretry_for": (AnymailError, ConnectionError, TimeoutError, OSError),
-    "retry_backoff": 30,
-    "retry_backoff_max": 60 * 30,
-    "retry_jitter": True,
-    "max_retries": 8,
-    "acks_late": True,
-}
+from . import delivery
+
+
+@shared_task(acks_late=True)
+def deliver_notifications(notification_ids: list[int]) -> int:
+    """Deliver these notifications now (enqueued after the commit that wrote them).
+
+    Safe to run twice or after the relay: only rows still due are claimed. Returns how many
+    were sent.
+    """
+    return delivery.deliver_due(ids=notification_ids, limit=len(notification_ids)).sent
+
+
+@shared_task(acks_late=True)
+def relay_notifications() -> int:
+    """Beat, every minute: deliver whatever is still due (a broker that was down at commit,
+    a retry whose backoff is over, a worker that died mid-batch). Returns how many were sent."""
+    return delivery.relay().sent

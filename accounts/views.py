@@ -3,12 +3,18 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from .forms import SignInForm
+from .urls_safety import safe_next_path
 
 
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        """Only a path on this site: a bare word would be taken for a relative URL."""
+        name = self.redirect_field_name
+        return safe_next_path(self.request.POST.get(name, self.request.GET.get(name)))
 
 
 def home(request):

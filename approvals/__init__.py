@@ -1,6 +1,6 @@
 """Offer approvals: the request lifecycle, My Jobs > Approvals, one-click email decisions, expiry.
 
-Decisions where the issue was silent (also in the docstrings where they are enforced):
+Decisions on what the design leaves open (also in the docstrings where they are enforced):
 - Visibility: a member sees the requests they created and those assigned to them as approver,
   in their own company; a person holding both roles sees both, and in the Pending tab the
   requests awaiting their own decision come first. Anyone else gets 404.
@@ -14,8 +14,10 @@ Decisions where the issue was silent (also in the docstrings where they are enfo
   their validity; consumed ones expire only when their offer is released after validity.
 - The reminder goes once per request (reminded_at), to the approver of a pending request
   that expires within a day; requests created less than 12 hours earlier are not reminded.
-- The request form uses the offer form's bounds (at most 80 hours a week; at most 100,000 an
-  hour or 10,000,000 fixed), so nothing is approved that no offer could carry.
+- The request form and the offer form share one set of contract-term bounds and messages
+  (jobs.forms.ContractTermsForm: at most 80 hours a week, and a weekly limit only for hourly
+  contracts; at most 100,000 an hour or 10,000,000 fixed), so nothing is approved that no
+  offer could carry.
 - The requester of an approved, unexpired request gets "Send the offer" on its page (the offer
   form preselects the approval). Pending, declined and expired requests show no offer section
   unless an offer once used them. The decision email links the next step: send the offer,

@@ -1,12 +1,11 @@
-import datetime
-from decimal import Decimal
-
 from django import forms
 from django.utils import timezone
 
 from accounts.selectors import marketplace_freelancers
+from accounts.urls_safety import safe_next_path
+from jobs.forms import ContractTermsForm, FreelancerChoiceField
 from jobs.selectors import job_choices_for_company
-from jobs.terms import CURRENCY_CHOICES, MAX_AMOUNT, MAX_WEEKLY_HOURS, ContractType, OfferType
+from jobs.terms import OfferType
 
 from . import selectors
 
@@ -18,17 +17,10 @@ PREFILL_FIELDS = (
 )
 
 
-class FreelancerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        profile = obj.freelancer_profile
-        return f"{obj.full_name or obj.email} – {profile.title}"
-
-
-class ApprovalRequestForm(forms.Form):
+class ApprovalRequestForm(ContractTermsForm):
     """What the hiring manager asks to offer. Validates input only; the service creates.
 
-    Amounts and weekly hours have the bounds of every offer (jobs.terms), so whatever is
-    approved can be sent as an offer on the same terms.
+    The contract terms have the bounds of every offer (ContractTermsForm).
     A marketplace freelancer is required for direct and payroll offers; a BYO offer names
     the freelancer by name and email instead. Job posts are the company's own only, and the
     approver is one of the company's approvers other than the requester (preselected when
@@ -51,24 +43,18 @@ class ApprovalRequestForm(forms.Form):
         max_length=150, required=False, label="Freelancer's name (BYO)",
     )
     freelancer_email = forms.EmailField(required=False, label="Freelancer's email (BYO)")
-    contract_type = forms.ChoiceField(choices=ContractType.choices, initial=ContractType.HOURLY)
-    amount = forms.DecimalField(
-        max_digits=12, decimal_places=2, min_value=Decimal("0.01"),
-        help_text="Hourly rate or fixed price.",
-    )
-    currency = forms.ChoiceField(choices=CURRENCY_CHOICES, initial="USD")
-    # The same bounds as the offer form: an approval must be usable for an offer on its terms.
-    weekly_hour_limit = forms.IntegerField(
-        min_value=1, max_value=MAX_WEEKLY_HOURS, required=False,
-        help_text=f"Required for hourly contracts: 1 to {MAX_WEEKLY_HOURS} hours.",
-    )
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     justification = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), required=False,
         help_text="Why this hire, at these terms. The approver reads this.",
     )
     approver = forms.ModelChoiceField(queryset=None, empty_label="— Choose an approver —")
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
+    next = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+
+    field_order = [
+        "title", "job", "offer_type", "freelancer", "freelancer_name", "freelancer_email",
+        "contract_type", "amount", "currency", "weekly_hour_limit", "start_date", "justification",
+        "approver", "next",
+    ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,40 +73,26 @@ class ApprovalRequestForm(forms.Form):
         """Prefill from GET parameters named like the fields (invalid values are ignored
         by the widgets, and checked again on submit)."""
         initial = {name: query.get(name) for name in PREFILL_FIELDS if query.get(name)}
-        if query.get("next"):
-            initial["next"] = query.get("next")
+        if next_url := safe_next_path(query.get("next")):
+            initial["next"] = next_url
         return initial
 
     @classmethod
     def initial_from_request(cls, approval_request) -> dict:
-        """A resubmission copies the old request's terms (start date moved up if past)."""
-        start_date = max(approval_request.start_date, timezone.localdate())
+        """A resubmission copies the request's terms (start date moved up if past), its
+        justification and its approver."""
         return {
-            "title": approval_request.title,
-            "job": approval_request.job_id,
-            "offer_type": approval_request.offer_type,
-            "freelancer": approval_request.freelancer_id,
-            "freelancer_name": approval_request.freelancer_name,
-            "freelancer_email": approval_request.freelancer_email,
-            "contract_type": approval_request.contract_type,
-            "amount": approval_request.amount,
-            "currency": approval_request.currency,
-            "weekly_hour_limit": approval_request.weekly_hour_limit,
-            "start_date": start_date.isoformat(),
+            **selectors.approval_request_terms(approval_request),
+            "start_date": max(approval_request.start_date, timezone.localdate()).isoformat(),
             "justification": approval_request.justification,
             "approver": approval_request.approver_id,
         }
 
+    def clean_next(self):
+        return safe_next_path(self.cleaned_data["next"])
+
     def clean_title(self):
         return self.cleaned_data["title"].strip()
-
-    def clean_start_date(self):
-        start_date = self.cleaned_data["start_date"]
-        if start_date < timezone.localdate():
-            raise forms.ValidationError("The start date cannot be in the past.")
-        if start_date > timezone.localdate() + datetime.timedelta(days=365):
-            raise forms.ValidationError("The start date must be within a year.")
-        return start_date
 
     def clean(self):
         data = super().clean()
@@ -137,17 +109,6 @@ class ApprovalRequestForm(forms.Form):
                 self.add_error("freelancer", "Choose the freelancer from the marketplace.")
             data["freelancer_name"] = ""
             data["freelancer_email"] = ""
-        amount, contract_type = data.get("amount"), data.get("contract_type")
-        if amount is not None and contract_type in MAX_AMOUNT and amount > MAX_AMOUNT[contract_type]:
-            what = "an hourly rate" if contract_type == ContractType.HOURLY else "a fixed price"
-            self.add_error(
-                "amount", f"That is too much for {what}: the maximum is {MAX_AMOUNT[contract_type]:,}."
-            )
-        if data.get("contract_type") == ContractType.HOURLY:
-            if not data.get("weekly_hour_limit") and "weekly_hour_limit" not in self.errors:
-                self.add_error("weekly_hour_limit", "Set a weekly hour limit for an hourly contract.")
-        else:
-            data["weekly_hour_limit"] = None
         return data
 
     def service_kwargs(self) -> dict:
@@ -172,6 +133,7 @@ class ApprovalRequestForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
     comment = forms.CharField(
+        label="Comment (optional)",
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000,
         help_text="Optional. The hiring manager sees it.",
     )

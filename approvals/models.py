@@ -31,7 +31,7 @@ class ApprovalRequest(NamesFreelancer, FSMModelMixin, models.Model):
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="approval_requests_made"
     )
-    # One approver decides today; multi-step approval would add steps that each name one.
+    # The one approver who decides this request.
     approver = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="approval_requests_to_decide"
     )

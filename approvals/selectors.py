@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from jobs.terms import format_money
+from jobs.terms import ContractType, format_money
 
+from . import rules
 from .models import ApprovalRequest, ApprovalTransition, State
 
 # The offers using a request, read through the reverse relation the offers app gives
@@ -132,11 +133,30 @@ def approval_request_decision(*, approval_request_id: int) -> ApprovalTransition
 def approval_request_to_resubmit(*, user, approval_request_id: int) -> ApprovalRequest:
     """The user's own declined or expired request, to copy into a new one; otherwise 404."""
     approval_request = approval_request_for_user(user=user, approval_request_id=approval_request_id)
-    if approval_request.requester_id != user.pk or approval_request.state not in (
-        State.DECLINED, State.EXPIRED
-    ):
-        raise Http404("Only your own declined or expired requests can be resubmitted.")
+    refusal = rules.can_resubmit(user, approval_request)
+    if refusal:
+        raise Http404(refusal)
     return approval_request
+
+
+def approval_request_terms(approval_request: ApprovalRequest) -> dict:
+    """What a request asks to offer, as form initial data: the freelancer (an account, or a
+    BYO name and email), offer type, title, job post and contract terms."""
+    has_account = approval_request.freelancer_id is not None
+    hourly = approval_request.contract_type == ContractType.HOURLY
+    return {
+        "offer_type": approval_request.offer_type,
+        "title": approval_request.title,
+        "job": approval_request.job_id or "",
+        "freelancer": approval_request.freelancer_id or "",
+        "freelancer_name": "" if has_account else approval_request.freelancer_name,
+        "freelancer_email": "" if has_account else approval_request.freelancer_email,
+        "contract_type": approval_request.contract_type,
+        "amount": approval_request.amount,
+        "currency": approval_request.currency,
+        "weekly_hour_limit": approval_request.weekly_hour_limit if hourly else "",
+        "start_date": approval_request.start_date.isoformat(),
+    }
 
 
 def company_approvers(*, user) -> QuerySet:

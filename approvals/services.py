@@ -1,9 +1,6 @@
 """Writes on approval requests. Each service is atomic, locks the request row, logs the
-transition and enqueues email only after the transaction commits.
-
-Who may decide: only the request's approver, who must still be an approver of the request's
-company and is never its requester. The check lives in ``_check_can_decide`` so that a later
-issue can replace "the approver" with "an approver of the current step".
+transition and writes the notifications in the same transaction (emailed after commit).
+Who may act is decided by ``approvals.rules``; the services enforce it.
 """
 
 import datetime
@@ -13,12 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed
 
+from accounts.logging import actor_label, log_event
 from accounts.models import Membership
 
+from . import emails, rules
 from .models import ApprovalRequest, ApprovalTransition, State
 
-# Decisions a person can take on a pending request (views, one-click links).
-DECISIONS = ("approve", "decline")
 # How long before expiry the approver is reminded of a pending request.
 REMINDER_LEAD = datetime.timedelta(days=1)
 # Requests created this recently are not reminded: the new-request email just went out.
@@ -60,16 +57,19 @@ def _apply(approval_request: ApprovalRequest, name: str, *, actor, comment: str 
         target_state=approval_request.state,
         comment=comment,
     )
+    _log_transition(approval_request, actor=actor, source=source)
     return approval_request
 
 
+def _log_transition(approval_request: ApprovalRequest, *, actor, source: str) -> None:
+    log_event(
+        "approval.transition", object=f"approval_request:{approval_request.pk}", actor=actor_label(actor),
+        **{"from": source or "none", "to": approval_request.state}, outcome="ok",
+    )
+
+
 def _refusal_message(approval_request: ApprovalRequest, name: str) -> str:
-    if approval_request.state in (State.PENDING, State.APPROVED, State.CONSUMED) and (
-        approval_request.is_past_expiry
-    ):
-        return "This request has expired."
-    state = approval_request.get_state_display().lower()
-    return f"This request is {state}: it cannot be {_PAST_TENSE.get(name, name)} now."
+    return rules.state_refusal(approval_request, _PAST_TENSE.get(name, name))
 
 
 _PAST_TENSE = {
@@ -87,8 +87,9 @@ def approval_request_consume(*, approval_request: ApprovalRequest, actor) -> App
     The caller holds the transaction and has locked the row with approval_request_lock, so
     two offers racing for one approval serialise here and the second sees it consumed.
     """
-    if approval_request.requester_id != actor.pk:
-        raise ApprovalError("Only the hiring manager who requested this approval can use it.")
+    refusal = rules.can_use_for_offer(actor, approval_request)
+    if refusal:
+        raise ApprovalError(refusal)
     return _apply(approval_request, "consume", actor=actor, comment="Used for an offer.")
 
 
@@ -98,16 +99,14 @@ def approval_request_release(
     """Free a consumed request when its offer is withdrawn or declined (consumed → approved).
 
     If the approval's validity has run out meanwhile, it expires instead, and the requester
-    is told by the expiry email (after commit).
+    is told by the expiry notification.
     """
     if approval_request.is_past_expiry:
         _apply(
             approval_request, "expire", actor=actor,
             comment=f"{comment} The approval's validity had ended, so it expired.".strip(),
         )
-        from . import tasks
-
-        tasks.send_expiry_email.delay_on_commit(approval_request.pk)
+        emails.send_expired(approval_request)
         return approval_request
     return _apply(approval_request, "release", actor=actor, comment=comment)
 
@@ -139,19 +138,18 @@ def approval_request_create(
     approver holds the approver role in the same company and is not the requester; the job
     (if any) is the company's own; a resubmission links to the requester's own declined or
     expired request. The decision window starts now (Company.decision_window_days). The
-    approver is emailed after commit.
+    approver is notified.
 
     A request with exactly the terms of one of the requester's pending requests to the same
     approver is refused (a double-clicked submit, or asking twice): the approver would get
     the same question twice. The justification is not a term and is not compared.
     """
-    membership = _membership(requester)
-    if membership is None or not membership.is_hiring_manager:
-        raise ApprovalError("Only hiring managers can request approval for an offer.")
+    refusal = rules.can_create_request(requester)
+    if refusal:
+        raise ApprovalError(refusal)
+    membership = requester.membership_or_none
     company = membership.company
-    if not company.approvals_enabled:
-        raise ApprovalError(f"Approvals are not enabled for {company.name}.")
-    approver_membership = _membership(approver)
+    approver_membership = approver.membership_or_none
     if (
         approver_membership is None
         or approver_membership.company_id != company.pk
@@ -162,10 +160,11 @@ def approval_request_create(
         raise ApprovalError("You cannot approve your own request: choose another approver.")
     if job is not None and job.company_id != company.pk:
         raise ApprovalError("Choose one of your company's job posts.")
-    if resubmission_of is not None and not ApprovalRequest.objects.filter(
-        pk=resubmission_of.pk, requester_id=requester.pk, state__in=[State.DECLINED, State.EXPIRED]
-    ).exists():
-        raise ApprovalError("Only your own declined or expired requests can be resubmitted.")
+    if resubmission_of is not None:
+        # Its state as stored now, not as the caller last read it.
+        refusal = rules.can_resubmit(requester, ApprovalRequest.objects.get(pk=resubmission_of.pk))
+        if refusal:
+            raise ApprovalError(refusal)
     if freelancer is None and not freelancer_email:
         raise ApprovalError("Name the freelancer the offer is for.")
     title = title or (job.title if job else "")
@@ -213,35 +212,17 @@ def approval_request_create(
             target_state=State.PENDING,
             comment=f"Resubmission of request #{resubmission_of.pk}." if resubmission_of else "",
         )
-        from . import tasks
-
-        tasks.send_new_request_email.delay_on_commit(approval_request.pk)
+        _log_transition(approval_request, actor=requester, source="")
+        emails.send_new_request(approval_request)
     return approval_request
-
-
-def _membership(user) -> Membership | None:
-    if user is None or not user.is_authenticated:
-        return None
-    return Membership.objects.select_related("company").filter(user_id=user.pk).first()
 
 
 # Deciding
 
 def _check_can_decide(approval_request: ApprovalRequest, actor) -> None:
-    """Only the request's approver, still an approver of its company, never the requester."""
-    if actor is None or actor.pk == approval_request.requester_id:
-        raise ApprovalError("You cannot decide your own request.")
-    if actor.pk != approval_request.approver_id:
-        raise ApprovalError("Only the approver assigned to this request can decide it.")
-    if not actor.is_active:
-        raise ApprovalError("This account is deactivated: it cannot decide requests.")
-    membership = _membership(actor)
-    if (
-        membership is None
-        or membership.company_id != approval_request.company_id
-        or not membership.is_approver
-    ):
-        raise ApprovalError("You no longer hold the approver role at this company.")
+    refusal = rules.can_decide(actor, approval_request)
+    if refusal:
+        raise ApprovalError(refusal)
 
 
 def approval_request_approve(
@@ -251,7 +232,7 @@ def approval_request_approve(
 
     The approval is then usable for the company's validity window
     (Company.approval_validity_days from now). Refused after the decision window has passed.
-    The requester is emailed after commit.
+    The requester is notified.
     """
     with transaction.atomic():
         approval_request = approval_request_lock(approval_request_id=approval_request_id)
@@ -264,9 +245,7 @@ def approval_request_approve(
             approval_request, "approve", actor=actor, comment=comment.strip(),
             valid_until=valid_until,
         )
-        from . import tasks
-
-        tasks.send_decision_email.delay_on_commit(approval_request.pk)
+        emails.send_decision(approval_request)
     return approval_request
 
 
@@ -275,17 +254,15 @@ def approval_request_decline(
 ) -> ApprovalRequest:
     """The approver declines a pending request (pending → declined). Final.
 
-    The comment is optional (the issue asks for an optional comment); the requester sees it
-    on the request page and in the decision email, sent after commit.
+    The comment is optional; the requester sees it on the request page and in the decision
+    notification.
     """
     with transaction.atomic():
         approval_request = approval_request_lock(approval_request_id=approval_request_id)
         _check_can_decide(approval_request, actor)
         approval_request.decision_comment = comment.strip()
         _apply(approval_request, "decline", actor=actor, comment=comment.strip())
-        from . import tasks
-
-        tasks.send_decision_email.delay_on_commit(approval_request.pk)
+        emails.send_decision(approval_request)
     return approval_request
 
 
@@ -309,16 +286,14 @@ def approval_request_decide(
 def approval_request_expire(*, approval_request_id: int, actor=None) -> ApprovalRequest:
     """Expire one pending or approved request whose expires_at has passed (admin action).
 
-    Refused while the request is still within its window. The requester is emailed.
+    Refused while the request is still within its window. The requester is notified.
     """
     with transaction.atomic():
         approval_request = approval_request_lock(approval_request_id=approval_request_id)
         if approval_request.state == State.CONSUMED:
             raise ApprovalError("This approval is used by an offer: it expires only when released.")
         _apply(approval_request, "expire", actor=actor, comment=_expiry_comment(approval_request.state))
-        from . import tasks
-
-        tasks.send_expiry_email.delay_on_commit(approval_request.pk)
+        emails.send_expired(approval_request)
     return approval_request
 
 
@@ -333,13 +308,11 @@ def approval_requests_expire_stale(*, batch_size: int = SWEEP_BATCH_SIZE) -> int
     unused past their validity. Returns how many requests it expired.
 
     Set-based: per batch, one SELECT ... FOR UPDATE SKIP LOCKED picks the rows, one UPDATE
-    expires them and one INSERT logs every transition; then one expiry email per request is
-    enqueued after commit. A row locked by a decision in flight is skipped: the decision then
+    expires them and one INSERT logs every transition; each requester is notified in the same
+    transaction. A row locked by a decision in flight is skipped: the decision then
     either wins (it was within the window) or is refused, so each request changes state once.
     Consumed requests are left alone: their offer is live; they expire on release.
     """
-    from . import tasks
-
     total = 0
     while True:
         with transaction.atomic():
@@ -365,8 +338,7 @@ def approval_requests_expire_stale(*, batch_size: int = SWEEP_BATCH_SIZE) -> int
                 )
                 for pk, state in rows
             ])
-            for pk in ids:
-                tasks.send_expiry_email.delay_on_commit(pk)
+            emails.send_expired_to_each(_with_people(ids))
         total += len(ids)
         if len(ids) < batch_size:
             return total
@@ -374,13 +346,11 @@ def approval_requests_expire_stale(*, batch_size: int = SWEEP_BATCH_SIZE) -> int
 
 def approval_requests_mark_for_reminder() -> list[int]:
     """The hourly reminder scan: pending requests expiring within a day whose approver has
-    not been reminded yet. Marks them (one UPDATE) and enqueues one reminder each.
+    not been reminded yet. Marks them (one UPDATE) and notifies each approver.
 
     Each request is reminded once. Requests created in the last 12 hours are skipped (a
     one-day decision window would otherwise remind right after the new-request email).
     """
-    from . import tasks
-
     with transaction.atomic():
         now = timezone.now()
         ids = list(
@@ -396,6 +366,12 @@ def approval_requests_mark_for_reminder() -> list[int]:
         )
         if ids:
             ApprovalRequest.objects.filter(pk__in=ids).update(reminded_at=now)
-            for pk in ids:
-                tasks.send_reminder_email.delay_on_commit(pk)
+            emails.send_reminder_to_each(_with_people(ids))
     return ids
+
+
+def _with_people(ids: list[int]):
+    """The requests with what their notifications name, in one query."""
+    return ApprovalRequest.objects.filter(pk__in=ids).select_related(
+        "company", "requester", "approver", "freelancer", "job", "resubmission_of"
+    ).order_by("id")

@@ -6,39 +6,17 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.confirmations import confirmation_required
 from accounts.decorators import client_required
-from accounts.models import User
 from accounts.search import search_term
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import ApprovalRequestForm, DecisionForm
-from .models import State
 from .tokens import check_decision_token
 
 PAGE_SIZE = 20
-
-
-def _not_available(user, *, creating: bool = False) -> str:
-    """Why this member cannot use approvals (or create requests), in plain words; "" if they can."""
-    membership = user.membership
-    if not membership.company.approvals_enabled:
-        return (
-            f"Approvals are not enabled for {membership.company.name}. "
-            "Offers are sent without approval; ask your company admin if that should change."
-        )
-    if creating and not membership.is_hiring_manager:
-        return "Only hiring managers can create approval requests. Ask your company admin for the role."
-    if not (membership.is_hiring_manager or membership.is_approver):
-        return (
-            "You are neither a hiring manager nor an approver at "
-            f"{membership.company.name}, so you have no approval requests. "
-            "Ask your company admin for a role."
-        )
-    return ""
 
 
 def _render_not_available(request, reason, *, status=403):
@@ -51,7 +29,7 @@ def _render_not_available(request, reason, *, status=403):
 @client_required
 def dashboard(request):
     """Tabs by state with counts, search by freelancer or title, newest first, paginated."""
-    reason = _not_available(request.user)
+    reason = rules.can_use_approvals(request.user)
     if reason:
         # The dashboard is in everyone's navigation: explaining is not a refusal.
         return _render_not_available(request, reason, status=200)
@@ -70,19 +48,10 @@ def dashboard(request):
         }
         for key, label, _ in selectors.TABS
     ]
-    membership = request.user.membership
     return render(request, "approvals/dashboard.html", {
         "page": page, "tab": tab, "tabs": tabs, "search": search, "nav_key": "approvals",
-        "can_create": membership.is_hiring_manager,
+        "can_create": rules.can_create_request(request.user) is None,
     })
-
-
-def _safe_next(request, url: str) -> str:
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return ""
 
 
 def _with_query(url: str, **params) -> str:
@@ -92,7 +61,7 @@ def _with_query(url: str, **params) -> str:
 
 
 def _request_form(request, *, resubmission_of=None):
-    reason = _not_available(request.user, creating=True)
+    reason = rules.can_create_request(request.user)
     if reason:
         return _render_not_available(request, reason)
     if request.method == "POST":
@@ -118,7 +87,7 @@ def _request_form(request, *, resubmission_of=None):
                 request,
                 f"Approval requested from {approval_request.approver}. We emailed them the details.",
             )
-            next_url = _safe_next(request, form.cleaned_data.get("next", ""))
+            next_url = form.cleaned_data.get("next", "")
             if next_url:
                 return redirect(_with_query(next_url, approval_request=approval_request.pk))
             return redirect("approvals:detail", approval_request.pk)
@@ -137,19 +106,12 @@ def create(request):
 @client_required
 def resubmit(request, pk):
     """A new request prefilled from the user's own declined or expired one, linked to it."""
-    old = selectors.approval_request_to_resubmit(user=request.user, approval_request_id=pk)
-    return _request_form(request, resubmission_of=old)
+    previous = selectors.approval_request_to_resubmit(user=request.user, approval_request_id=pk)
+    return _request_form(request, resubmission_of=previous)
 
 
 def _detail_context(request, approval_request, *, decision_form=None) -> dict:
-    is_approver = approval_request.approver_id == request.user.pk
-    can_decide = (
-        is_approver
-        and approval_request.state == State.PENDING
-        and not approval_request.is_past_expiry
-        and request.user.membership.is_approver
-    )
-    is_requester = approval_request.requester_id == request.user.pk
+    can_decide = rules.can_decide(request.user, approval_request) is None
     previous = approval_request.resubmission_of
     return {
         "approval_request": approval_request,
@@ -158,7 +120,8 @@ def _detail_context(request, approval_request, *, decision_form=None) -> dict:
             if previous is not None else None
         ),
         "can_decide": can_decide,
-        "can_resubmit": is_requester and approval_request.state in (State.DECLINED, State.EXPIRED),
+        "can_resubmit": rules.can_resubmit(request.user, approval_request) is None,
+        "can_send_offer": rules.can_use_for_offer(request.user, approval_request) is None,
         "decision_form": (decision_form or DecisionForm()) if can_decide else None,
         "nav_key": "approvals",
     }
@@ -199,7 +162,7 @@ def decide(request, pk):
             return render(request, "approvals/detail.html", context, status=400)
         messages.error(request, "Choose Approve or Decline.")
         return redirect("approvals:detail", approval_request.pk)
-    can_decide = _detail_context(request, approval_request)["can_decide"]
+    can_decide = rules.can_decide(request.user, approval_request) is None
     if form.cleaned_data["decision"] == "decline" and can_decide:
         confirmation = _confirm_decline(
             request, approval_request, comment=form.cleaned_data["comment"],
@@ -241,6 +204,10 @@ def email_decision(request, token):
         context["decision"] = selectors.approval_request_decision(
             approval_request_id=check.approval_request.pk
         )
+    if check.ok:
+        # The approver named in the link, who may have lost the right to decide since it was sent.
+        approver = request.user if request.user.is_authenticated else check.approval_request.approver
+        context["refusal"] = rules.can_decide(approver, check.approval_request)
     if not check.ok or request.method != "POST":
         context["form"] = DecisionForm(initial={"decision": check.action})
         return render(request, "approvals/email_decision.html", context)
@@ -251,14 +218,13 @@ def email_decision(request, token):
         context["form"] = form
         return render(request, "approvals/email_decision.html", context, status=400)
     comment = form.cleaned_data["comment"]
-    if check.action == "decline":
+    if check.action == "decline" and context["refusal"] is None:
         confirmation = _confirm_decline(
             request, check.approval_request, comment=comment,
             cancel_url=reverse("approvals:email_decision", args=[token]),
         )
         if confirmation:
             return confirmation
-    approver = request.user if request.user.is_authenticated else User.objects.get(pk=check.approver_id)
     try:
         decided = services.approval_request_decide(
             approval_request_id=check.approval_request.pk, actor=approver,

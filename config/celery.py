@@ -27,6 +27,11 @@ app.conf.beat_schedule = {
         "task": "approvals.tasks.remind_approvers_before_expiry",
         "schedule": crontab(minute=15),
     },
+    # The outbox relay: whatever the after-commit task did not deliver (broker down, a retry due).
+    "relay-notifications": {
+        "task": "accounts.tasks.relay_notifications",
+        "schedule": crontab(),  # every minute
+    },
 }
 
 

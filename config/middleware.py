@@ -1,4 +1,20 @@
+from django.conf import settings
 from django.template.loader import render_to_string
+
+
+class PermissionsPolicyMiddleware:
+    """Send the Permissions-Policy header from settings.PERMISSIONS_POLICY (feature -> allowlist)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}={allowlist}" for feature, allowlist in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.header)
+        return response
 
 
 class FriendlyMethodNotAllowedMiddleware:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("notifications/", include("accounts.inbox.urls")),
     path("approvals/", include("approvals.urls")),
     path("referrals/", include("referrals.urls")),
     path("", include("jobs.urls")),

@@ -1,9 +1,10 @@
 """Writes on job posts and invites: a hiring manager posts and invites, a freelancer accepts
 or declines.
 
-Each service is atomic, locks the rows a race could touch, and enqueues its emails only
-after the transaction commits. Apps above jobs hear of answered invites through
-``jobs.signals.invite_answered``, sent inside the transaction.
+Each service is atomic, locks the rows a race could touch, logs the invite's transition and
+writes the notifications it causes in the same transaction (emailed after commit). Apps above
+jobs hear of answered invites through ``jobs.signals.invite_answered``, sent inside the
+transaction.
 """
 
 from decimal import Decimal
@@ -11,10 +12,11 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.logging import actor_label, log_event
 from accounts.models import ConnectsLedgerEntry
 from accounts.services import ConnectsError, connects_change
 
-from . import rules, tasks
+from . import emails, rules
 from .models import Invite, Job, Proposal
 from .signals import engaged_on_job, invite_answered
 
@@ -101,8 +103,16 @@ def invite_create(*, job: Job, invited_by, freelancer, message: str = "") -> Inv
                 )
         except IntegrityError as exc:
             raise JobError(f"{freelancer.full_name} already has an invite to this job.") from exc
-        tasks.send_invite_received_email.delay_on_commit(invite.pk)
+        _log_transition(invite, actor=invited_by, source="")
+        emails.send_invite_received(invite)
     return invite
+
+
+def _log_transition(invite: Invite, *, actor, source: str) -> None:
+    log_event(
+        "invite.transition", object=f"invite:{invite.pk}", actor=actor_label(actor),
+        **{"from": source or "none", "to": invite.state}, outcome="ok",
+    )
 
 
 def invite_lock_pending(*, invite_id: int, freelancer) -> Invite:
@@ -155,7 +165,8 @@ def invite_accept(*, invite_id: int, freelancer) -> Proposal:
                 )
         except IntegrityError as exc:
             raise JobError("You already sent a proposal for this job.") from exc
-        tasks.send_invite_response_email.delay_on_commit(invite.pk)
+        _log_transition(invite, actor=freelancer, source=Invite.State.PENDING)
+        emails.send_invite_accepted(invite)
         invite_answered.send(sender=Invite, invite=invite)
     return proposal
 
@@ -172,13 +183,14 @@ def invite_decline(*, invite_id: int, freelancer, reason: str) -> Invite:
 
 
 def invite_mark_declined(*, invite: Invite, reason: str) -> Invite:
-    """Set a locked, pending invite to declined (inside the caller's transaction) and tell the
-    hiring manager after commit, and the apps above at once."""
+    """Set a locked, pending invite to declined (inside the caller's transaction), notify the
+    hiring manager and tell the apps above."""
     invite.state = Invite.State.DECLINED
     invite.decline_reason = reason
     invite.responded_at = timezone.now()
     invite.save(update_fields=["state", "decline_reason", "responded_at"])
-    tasks.send_invite_response_email.delay_on_commit(invite.pk)
+    _log_transition(invite, actor=invite.freelancer, source=Invite.State.PENDING)
+    emails.send_invite_declined(invite)
     invite_answered.send(sender=Invite, invite=invite)
     return invite
 

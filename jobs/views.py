@@ -218,6 +218,7 @@ def job_invitees(request, job_id):
     return render(request, "jobs/job_invitees.html", {
         "job": job, "page": page, "nav_key": "jobs",
         "direct_used": selectors.direct_invite_count(job=job),
+        "can_invite": rules.can_invite(request.user, job) is None,
     })
 
 

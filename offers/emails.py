@@ -1,31 +1,72 @@
-"""One function per offer email kind. Each sends once per key (accounts.mail.send_once).
+"""One function per offer notification. Each writes the notification in the caller's
+transaction (accounts.notifications.notify); the relay emails it after commit.
 
-Sent, modified and withdrawn go to the freelancer (for a BYO freelancer without an account,
-to the email the offer was sent to); accepted and declined go to the hiring manager who sent it.
+Sent, modified and withdrawn go to the freelancer (for a BYO freelancer without an account, to
+the email the offer was sent to: email only, no inbox); accepted and declined go to the hiring
+manager who sent it. The context holds plain values computed now, so the email says what was
+true when the event happened.
 """
 
 import datetime
 
 from django.urls import reverse
 
-from accounts.mail import absolute_url, send_once
+from accounts.mail import absolute_url
+from accounts.models import Notification
+from accounts.notifications import cancel_pending_emails, notify
+from jobs.terms import format_money
 
 from .models import ContractType, Offer, OfferRevision
 
+Kind = Notification.Kind
 
-def _freelancer_address(offer: Offer) -> str:
-    return offer.freelancer.email if offer.freelancer_id else offer.freelancer_email
+
+def _date(day: datetime.date) -> str:
+    return f"{day:%b} {day.day}, {day:%Y}"  # "Dec 6, 2026", as the pages show dates
+
+
+def _to_freelancer(offer: Offer) -> dict:
+    if offer.freelancer_id:
+        return {"recipient": offer.freelancer}
+    return {"email": offer.freelancer_email}
+
+
+def _link(offer: Offer) -> str:
+    return reverse("offers:offer_detail", args=[offer.pk])
 
 
 def _context(offer: Offer, **extra) -> dict:
     return {
-        "offer": offer,
-        "company": offer.company,
-        "manager": offer.created_by,
+        "offer": {
+            "id": offer.pk,
+            "title": offer.title,
+            "amount": format_money(offer.amount, offer.currency),
+            "contract_type": offer.contract_type,
+            "start_date": _date(offer.start_date),
+            "freelancer_email": offer.freelancer_email,
+            "offer_type_for_freelancer": offer.offer_type_for_freelancer,
+            "decline_reason": offer.decline_reason,
+            "approval_request_id": offer.approval_request_id,
+        },
+        "company": {"name": offer.company.name},
+        "manager": {"name": str(offer.created_by), "short_name": offer.created_by.get_short_name()},
         "freelancer_name": offer.freelancer_display,
         "has_account": offer.freelancer_id is not None,
-        "offer_url": absolute_url(reverse("offers:offer_detail", args=[offer.pk])),
+        "offer_url": absolute_url(_link(offer)),
         **extra,
+    }
+
+
+def _terms(terms: OfferRevision) -> dict:
+    return {
+        "number": terms.number,
+        "title": terms.title,
+        "contract_type": terms.contract_type,
+        "contract_type_display": terms.get_contract_type_display(),
+        "amount": format_money(terms.amount, terms.currency),
+        "weekly_hour_limit": terms.weekly_hour_limit,
+        "start_date": _date(terms.start_date),
+        "message": terms.message,
     }
 
 
@@ -33,28 +74,15 @@ def _revision(offer: Offer, number: int) -> OfferRevision:
     return offer.revisions.filter(number=number).first() or offer.revisions.order_by("-number").first()
 
 
-def offer_sent(offer: Offer, *, revision: int = 1) -> bool:
-    return send_once(
-        key=f"offer-sent:{offer.pk}:{revision}",
-        template="offers/emails/offer-sent",
-        to=[_freelancer_address(offer)],
-        context=_context(offer, terms=_revision(offer, revision)),
-    )
-
-
 def _money(terms: OfferRevision) -> str:
     per_hour = " per hour" if terms.contract_type == ContractType.HOURLY else ""
-    return f"{terms.amount:,.2f} {terms.currency}{per_hour}"
+    return f"{format_money(terms.amount, terms.currency)}{per_hour}"
 
 
 def _hours(terms: OfferRevision) -> str:
     if terms.contract_type != ContractType.HOURLY:
         return "none (fixed price)"
     return f"{terms.weekly_hour_limit} hours" if terms.weekly_hour_limit else "none"
-
-
-def _date(day: datetime.date) -> str:
-    return f"{day:%b} {day.day}, {day:%Y}"  # "Dec 6, 2026", as the pages show dates
 
 
 def revision_changes(before: OfferRevision, after: OfferRevision) -> list[str]:
@@ -78,40 +106,77 @@ def revision_changes(before: OfferRevision, after: OfferRevision) -> list[str]:
     return changes
 
 
-def offer_modified(offer: Offer, *, revision: int) -> bool:
+def send_offer_sent(offer: Offer, *, revision: int = 1) -> Notification:
+    """To the freelancer: the offer and its terms, with a link to accept or decline."""
+    terms = _revision(offer, revision)
+    return notify(
+        key=f"offer-sent:{offer.pk}:{revision}",
+        kind=Kind.OFFER_SENT,
+        **_to_freelancer(offer),
+        title=f"{offer.company.name} sent you an offer: {terms.title}",
+        link=_link(offer),
+        template="offers/emails/offer-sent",
+        context=_context(offer, terms=_terms(terms)),
+    )
+
+
+def send_offer_modified(offer: Offer, *, revision: int) -> Notification:
+    """To the freelancer: the new revision, with what changed since the previous one."""
     terms = _revision(offer, revision)
     previous = offer.revisions.filter(number__lt=terms.number).order_by("-number").first()
     changes = revision_changes(previous, terms) if previous is not None else []
-    return send_once(
+    return notify(
         key=f"offer-modified:{offer.pk}:{revision}",
+        kind=Kind.OFFER_MODIFIED,
+        **_to_freelancer(offer),
+        title=f"{offer.company.name} changed its offer: {terms.title}",
+        link=_link(offer),
         template="offers/emails/offer-modified",
-        to=[_freelancer_address(offer)],
-        context=_context(offer, terms=terms, previous=previous, changes=changes),
+        context=_context(
+            offer, terms=_terms(terms), previous={"number": previous.number} if previous else None,
+            changes=changes,
+        ),
     )
 
 
-def offer_withdrawn(offer: Offer) -> bool:
-    return send_once(
+def send_offer_withdrawn(offer: Offer) -> Notification:
+    """To the freelancer. Announcements of this offer not emailed yet are not sent any more:
+    the freelancer would be asked to answer an offer that is gone."""
+    cancel_pending_emails(
+        key_prefixes=[f"offer-sent:{offer.pk}:", f"offer-modified:{offer.pk}:"]
+    )
+    return notify(
         key=f"offer-withdrawn:{offer.pk}",
+        kind=Kind.OFFER_WITHDRAWN,
+        **_to_freelancer(offer),
+        title=f"{offer.company.name} withdrew its offer: {offer.title}",
+        link=_link(offer),
         template="offers/emails/offer-withdrawn",
-        to=[_freelancer_address(offer)],
         context=_context(offer),
     )
 
 
-def offer_accepted(offer: Offer) -> bool:
-    return send_once(
+def send_offer_accepted(offer: Offer) -> Notification:
+    """To the hiring manager who sent it: the contract is on."""
+    return notify(
         key=f"offer-accepted:{offer.pk}",
+        kind=Kind.OFFER_ACCEPTED,
+        recipient=offer.created_by,
+        title=f"{offer.freelancer_display} accepted your offer: {offer.title}",
+        link=_link(offer),
         template="offers/emails/offer-accepted",
-        to=[offer.created_by.email],
         context=_context(offer),
     )
 
 
-def offer_declined(offer: Offer) -> bool:
-    return send_once(
+def send_offer_declined(offer: Offer) -> Notification:
+    """To the hiring manager who sent it, with the freelancer's reason."""
+    return notify(
         key=f"offer-declined:{offer.pk}",
+        kind=Kind.OFFER_DECLINED,
+        recipient=offer.created_by,
+        title=f"{offer.freelancer_display} declined your offer: {offer.title}",
+        link=_link(offer),
         template="offers/emails/offer-declined",
-        to=[offer.created_by.email],
         context=_context(offer),
     )

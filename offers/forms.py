@@ -1,23 +1,17 @@
-
 from django import forms
 from django.forms.models import ModelChoiceIterator
-from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import marketplace_freelancers
 from approvals.models import ApprovalRequest
+from jobs.forms import ContractTermsForm, FreelancerChoiceField
 from jobs.models import Job
-from jobs.terms import CURRENCY_CHOICES, MAX_AMOUNT, MAX_WEEKLY_HOURS, ContractType, OfferType
+from jobs.selectors import job_choices_for_company
+from jobs.terms import OfferType, format_money
 
 from . import selectors
 
 REQUEST_APPROVAL = "new"
-
-
-class FreelancerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.full_name or obj.email} — {obj.freelancer_profile.title}"
-
 
 class _ApprovalChoices(ModelChoiceIterator):
     """The usable approvals, then a "Request approval" choice (handled by the view)."""
@@ -36,85 +30,26 @@ class ApprovalChoiceField(forms.ModelChoiceField):
     iterator = _ApprovalChoices
 
     def label_from_instance(self, obj):
-        per_hour = "/h" if obj.contract_type == ContractType.HOURLY else ""
-        amount = f"{obj.amount:,.2f} {obj.currency}{per_hour}"
+        amount = format_money(obj.amount, obj.currency, obj.contract_type)
         return (
             f"{obj.title} — {obj.freelancer_display} — {amount} — approved by {obj.approver} "
             f"— valid until {obj.expires_at:%b %d, %Y}"
         )
 
 
-class OfferTermsForm(forms.Form):
-    """The terms an offer carries and a modification may change.
+class OfferTermsForm(ContractTermsForm):
+    """The terms an offer carries and a modification may change: a title, the contract terms
+    (with the bounds of ContractTermsForm) and a message."""
 
-    Decisions: the amount is capped per contract type, whatever the currency (a rate up to
-    100,000 per hour, a fixed price up to 10,000,000); the weekly limit applies to hourly
-    contracts only (1–80 hours, required for them, refused for a fixed price); the start date
-    is today or later (UTC).
-    """
+    field_order = [
+        "title", "contract_type", "amount", "currency", "weekly_hour_limit", "start_date", "message",
+    ]
 
     title = forms.CharField(max_length=200, error_messages={"required": "Give the offer a title."})
-    contract_type = forms.ChoiceField(choices=ContractType.choices, initial=ContractType.HOURLY)
-    amount = forms.DecimalField(
-        max_digits=12, decimal_places=2, help_text="Hourly rate or fixed price.",
-        error_messages={
-            "invalid": "Enter the amount as a number, like 85.00.",
-            "max_digits": "That amount is far too large: check the number of digits.",
-            "max_whole_digits": "That amount is far too large: check the number of digits.",
-            "max_decimal_places": "Use at most two decimals (cents), like 85.50.",
-        },
-    )
-    currency = forms.ChoiceField(
-        choices=CURRENCY_CHOICES, initial="USD",
-        error_messages={
-            "invalid_choice": "Choose a currency from the list (%(value)s is not one we support).",
-        },
-    )
-    weekly_hour_limit = forms.IntegerField(
-        required=False, label="Weekly hour limit", help_text="Hourly contracts only: 1 to 80 hours.",
-        error_messages={"invalid": "Enter a whole number of hours."},
-    )
-    start_date = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter the start date as YYYY-MM-DD."},
-    )
     message = forms.CharField(
         required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
         help_text="A note for the freelancer.",
     )
-
-    def clean_start_date(self):
-        start_date = self.cleaned_data["start_date"]
-        if start_date < timezone.localdate():
-            raise forms.ValidationError("The start date cannot be in the past.")
-        return start_date
-
-    def clean(self):
-        cleaned = super().clean()
-        contract_type = cleaned.get("contract_type")
-        amount = cleaned.get("amount")
-        if amount is not None:
-            if amount <= 0:
-                self.add_error("amount", "The amount must be more than zero.")
-            elif contract_type in MAX_AMOUNT and amount > MAX_AMOUNT[contract_type]:
-                what = "an hourly rate" if contract_type == ContractType.HOURLY else "a fixed price"
-                self.add_error(
-                    "amount", f"That is too much for {what}: the maximum is {MAX_AMOUNT[contract_type]:,}."
-                )
-        limit = cleaned.get("weekly_hour_limit")
-        if contract_type == ContractType.HOURLY:
-            if limit is None:
-                self.add_error("weekly_hour_limit", "Set a weekly hour limit for an hourly contract.")
-            elif not 1 <= limit <= MAX_WEEKLY_HOURS:
-                self.add_error(
-                    "weekly_hour_limit", f"The weekly limit must be between 1 and {MAX_WEEKLY_HOURS} hours."
-                )
-        elif contract_type == ContractType.FIXED and limit is not None:
-            self.add_error(
-                "weekly_hour_limit",
-                "A weekly limit applies to hourly contracts only: leave it blank for a fixed price.",
-            )
-        return cleaned
 
     def terms(self) -> dict:
         return {name: self.cleaned_data[name] for name in OfferTermsForm.base_fields}
@@ -165,7 +100,7 @@ class OfferForm(OfferTermsForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.company = user.membership.company
-        self.fields["job"].queryset = Job.objects.filter(company=self.company)
+        self.fields["job"].queryset = job_choices_for_company(user=user)
         self.fields["freelancer"].queryset = marketplace_freelancers()
         if self.company.approvals_enabled:
             self.fields["approval_request"].queryset = selectors.usable_approvals_for_manager(user=user)

@@ -4,7 +4,8 @@ Every offer service is atomic and locks the offer row (``select_for_update``) so
 click, two tabs or a client and a freelancer acting at once end with exactly one change.
 Approval requests are locked through ``approvals.services.approval_request_lock`` in the same
 transaction, always after the offer row (sending locks the request, then inserts the offer),
-so the lock order never forms a cycle. Emails are enqueued only after the commit.
+so the lock order never forms a cycle. Each service logs its transition and writes the
+notifications it causes in the same transaction (emailed after commit by the relay).
 """
 
 import datetime
@@ -14,6 +15,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.logging import actor_label, log_event
 from approvals.models import ApprovalRequest, State
 from approvals.services import (
     ApprovalError,
@@ -23,9 +25,9 @@ from approvals.services import (
 )
 from jobs.models import Job
 from jobs.services import invite_mark_hired
-from jobs.terms import ContractType
+from jobs.terms import ContractType, format_money
 
-from . import tasks
+from . import emails, rules
 from .models import Offer, OfferRevision
 
 LIVE_OFFER_CONSTRAINT = "offer_one_live_offer_per_approval"
@@ -49,10 +51,6 @@ class OfferDifferencesError(OfferError):
 
 
 # Comparing an offer with its approval.
-
-
-def _money(amount: Decimal, currency: str) -> str:
-    return f"{amount:,.2f} {currency}"
 
 
 def _hours(limit: int | None) -> str:
@@ -89,33 +87,36 @@ def offer_approval_differences(
     Compared: the freelancer, offer type, contract type, amount, currency, weekly hour limit
     and start date. The title, job post and message are wording, not terms, and are not compared.
     """
-    ar = approval_request
     differences = []
-    if not _same_freelancer(ar, freelancer, freelancer_email):
+    if not _same_freelancer(approval_request, freelancer, freelancer_email):
         offered = str(freelancer) if freelancer is not None else (freelancer_name or freelancer_email)
-        differences.append(f"Freelancer: approved {ar.freelancer_display}, offer {offered}")
-    if ar.offer_type != offer_type:
+        differences.append(f"Freelancer: approved {approval_request.freelancer_display}, offer {offered}")
+    if approval_request.offer_type != offer_type:
         offered_type = _label(Offer, "offer_type", offer_type)
-        differences.append(f"Offer type: approved {ar.get_offer_type_display()}, offer {offered_type}")
-    if ar.contract_type != contract_type:
         differences.append(
-            f"Contract type: approved {ar.get_contract_type_display()}, "
+            f"Offer type: approved {approval_request.get_offer_type_display()}, offer {offered_type}"
+        )
+    if approval_request.contract_type != contract_type:
+        differences.append(
+            f"Contract type: approved {approval_request.get_contract_type_display()}, "
             f"offer {_label(Offer, 'contract_type', contract_type)}"
         )
-    if ar.currency != currency:
-        differences.append(f"Currency: approved {ar.currency}, offer {currency}")
-    if ar.amount != amount:
+    if approval_request.currency != currency:
+        differences.append(f"Currency: approved {approval_request.currency}, offer {currency}")
+    if approval_request.amount != amount:
         differences.append(
-            f"Amount: approved {_money(ar.amount, ar.currency)}, offer {_money(amount, currency)}"
+            f"Amount: approved {format_money(approval_request.amount, approval_request.currency)}, "
+            f"offer {format_money(amount, currency)}"
         )
-    request_limit = ar.weekly_hour_limit if ar.contract_type == ContractType.HOURLY else None
+    hourly = approval_request.contract_type == ContractType.HOURLY
+    request_limit = approval_request.weekly_hour_limit if hourly else None
     if (request_limit or None) != (weekly_hour_limit or None):
         differences.append(
             f"Weekly limit: approved {_hours(request_limit)}, offer {_hours(weekly_hour_limit)}"
         )
-    if ar.start_date != start_date:
+    if approval_request.start_date != start_date:
         differences.append(
-            f"Start date: approved {ar.start_date:%b %d, %Y}, offer {start_date:%b %d, %Y}"
+            f"Start date: approved {approval_request.start_date:%b %d, %Y}, offer {start_date:%b %d, %Y}"
         )
     return differences
 
@@ -134,11 +135,9 @@ def _refuse_unconfirmed(differences: list[str], confirmed_differences: Sequence[
 # Sending.
 
 
-def _membership_of_manager(user):
-    membership = user.membership_or_none
-    if membership is None or not membership.is_hiring_manager:
-        raise OfferError("Only hiring managers can send offers.")
-    return membership
+def _refuse(refusal: str | None) -> None:
+    if refusal:
+        raise OfferError(refusal)
 
 
 def _use_approval(*, approval_request_id: int | None, sent_by, company_id: int) -> ApprovalRequest:
@@ -195,8 +194,8 @@ def offer_send(
     If the freelancer or terms differ from the approved ones, the manager must have confirmed
     each difference (``confirmed_differences``), otherwise OfferDifferencesError.
     """
-    membership = _membership_of_manager(sent_by)
-    company = membership.company
+    _refuse(rules.can_send_offer(sent_by))
+    company = sent_by.membership_or_none.company
     if job is not None and job.company_id != company.pk:
         raise OfferError("Choose one of your company's job posts.")
     if freelancer is None and not freelancer_email:
@@ -237,14 +236,21 @@ def offer_send(
                 **terms,
             )
             OfferRevision.objects.create(offer=offer, number=1, created_by=sent_by, **terms)
-            offer_id = offer.pk
-            transaction.on_commit(lambda: tasks.send_offer_sent_email.delay(offer_id, 1))
+            _log_transition(offer, actor=sent_by, source="")
+            emails.send_offer_sent(offer, revision=1)
     except ApprovalError as exc:
         raise OfferError(str(exc)) from exc
     except IntegrityError as exc:
         _raise_if_approval_taken(exc)
         raise
     return offer
+
+
+def _log_transition(offer: Offer, *, actor, source: str, **fields) -> None:
+    log_event(
+        "offer.transition", object=f"offer:{offer.pk}", actor=actor_label(actor),
+        **{"from": source or "none", "to": offer.state}, **fields, outcome="ok",
+    )
 
 
 # Changing a sent offer.
@@ -255,36 +261,6 @@ def _lock_offer(offer_id: int) -> Offer:
         return Offer.objects.select_for_update().get(pk=offer_id)
     except Offer.DoesNotExist:
         raise OfferError("That offer does not exist.") from None
-
-
-_NOT_SENT = {
-    Offer.State.ACCEPTED: "This offer was already accepted",
-    Offer.State.DECLINED: "This offer was already declined",
-    Offer.State.WITHDRAWN: "This offer was already withdrawn",
-}
-
-
-def _refuse_unless_sent(offer: Offer, action: str) -> None:
-    if offer.state != Offer.State.SENT:
-        raise OfferError(f"{_NOT_SENT[offer.state]}: it can no longer be {action}.")
-
-
-def _refuse_unless_sender(offer: Offer, user) -> None:
-    """The hiring manager who sent an offer manages it: its approval is their own request."""
-    if offer.created_by_id != user.pk:
-        raise OfferError("Only the hiring manager who sent this offer can change or withdraw it.")
-
-
-def _refuse_unless_addressee(offer: Offer, user) -> None:
-    if not offer_is_addressed_to(offer=offer, user=user):
-        raise OfferError("Only the freelancer this offer is addressed to can answer it.")
-
-
-def offer_is_addressed_to(*, offer: Offer, user) -> bool:
-    """The freelancer's own offer: by account, or (BYO) by the email it was sent to."""
-    if offer.freelancer_id:
-        return offer.freelancer_id == user.pk
-    return bool(offer.freelancer_email) and offer.freelancer_email.lower() == user.email.lower()
 
 
 def _release_approval(offer: Offer, *, actor, comment: str) -> None:
@@ -322,8 +298,7 @@ def offer_modify(
     """
     with transaction.atomic():
         offer = _lock_offer(offer_id)
-        _refuse_unless_sender(offer, modified_by)
-        _refuse_unless_sent(offer, "modified")
+        _refuse(rules.can_modify(modified_by, offer))
         terms = {
             "title": title, "contract_type": contract_type, "amount": amount, "currency": currency,
             "weekly_hour_limit": weekly_hour_limit if contract_type == ContractType.HOURLY else None,
@@ -350,8 +325,8 @@ def offer_modify(
         offer.revision += 1
         offer.save()
         OfferRevision.objects.create(offer=offer, number=offer.revision, created_by=modified_by, **terms)
-        revision = offer.revision
-        transaction.on_commit(lambda: tasks.send_offer_modified_email.delay(offer_id, revision))
+        _log_transition(offer, actor=modified_by, source=Offer.State.SENT, revision=offer.revision)
+        emails.send_offer_modified(offer, revision=offer.revision)
     return offer
 
 
@@ -360,13 +335,13 @@ def offer_withdraw(*, offer_id: int, withdrawn_by) -> Offer:
     (consumed → approved), or expires if its validity is over. Twice is refused."""
     with transaction.atomic():
         offer = _lock_offer(offer_id)
-        _refuse_unless_sender(offer, withdrawn_by)
-        _refuse_unless_sent(offer, "withdrawn")
+        _refuse(rules.can_withdraw(withdrawn_by, offer))
         offer.state = Offer.State.WITHDRAWN
         offer.withdrawn_at = timezone.now()
         offer.save(update_fields=["state", "withdrawn_at", "updated_at"])
         _release_approval(offer, actor=withdrawn_by, comment="The offer was withdrawn by the client.")
-        transaction.on_commit(lambda: tasks.send_offer_withdrawn_email.delay(offer_id))
+        _log_transition(offer, actor=withdrawn_by, source=Offer.State.SENT)
+        emails.send_offer_withdrawn(offer)
     return offer
 
 
@@ -381,8 +356,7 @@ def offer_accept(*, offer_id: int, freelancer, revision: int | None = None) -> O
     """
     with transaction.atomic():
         offer = _lock_offer(offer_id)
-        _refuse_unless_addressee(offer, freelancer)
-        _refuse_unless_sent(offer, "accepted")
+        _refuse(rules.can_accept(freelancer, offer))
         if revision is not None and revision != offer.revision:
             raise OfferError(
                 f"{offer.company.name} changed this offer since you opened it: read revision "
@@ -394,7 +368,8 @@ def offer_accept(*, offer_id: int, freelancer, revision: int | None = None) -> O
         offer.save(update_fields=["state", "responded_at", "freelancer", "updated_at"])
         if offer.job_id is not None:
             invite_mark_hired(job_id=offer.job_id, freelancer_id=freelancer.pk)
-        transaction.on_commit(lambda: tasks.send_offer_accepted_email.delay(offer_id))
+        _log_transition(offer, actor=freelancer, source=Offer.State.SENT)
+        emails.send_offer_accepted(offer)
     return offer
 
 
@@ -406,13 +381,13 @@ def offer_decline(*, offer_id: int, freelancer, reason: str) -> Offer:
         raise OfferError("Tell the client why you decline the offer.")
     with transaction.atomic():
         offer = _lock_offer(offer_id)
-        _refuse_unless_addressee(offer, freelancer)
-        _refuse_unless_sent(offer, "declined")
+        _refuse(rules.can_decline(freelancer, offer))
         offer.state = Offer.State.DECLINED
         offer.decline_reason = reason
         offer.responded_at = timezone.now()
         offer.freelancer = freelancer
         offer.save(update_fields=["state", "decline_reason", "responded_at", "freelancer", "updated_at"])
         _release_approval(offer, actor=freelancer, comment=f"The freelancer declined the offer: {reason}")
-        transaction.on_commit(lambda: tasks.send_offer_declined_email.delay(offer_id))
+        _log_transition(offer, actor=freelancer, source=Offer.State.SENT)
+        emails.send_offer_declined(offer)
     return offer

@@ -13,9 +13,9 @@ from accounts.confirmations import confirmation_required
 from accounts.decorators import client_required, freelancer_required
 from accounts.search import search_term
 from approvals.models import State as ApprovalState
-from jobs.terms import ContractType
+from approvals.selectors import approval_request_terms
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import REQUEST_APPROVAL, OfferDeclineForm, OfferForm, OfferTermsForm
 from .models import Offer
 
@@ -70,7 +70,10 @@ def offer_list(request):
     approvals_enabled = request.user.membership.company.approvals_enabled
     return render(
         request, "offers/offer_list.html",
-        {**context, "approvals_enabled": approvals_enabled, "nav_key": "offers"},
+        {
+            **context, "approvals_enabled": approvals_enabled, "nav_key": "offers",
+            "can_send_offer": rules.can_send_offer(request.user) is None,
+        },
     )
 
 
@@ -159,22 +162,8 @@ def _request_approval_url(request) -> str:
 
 
 def _terms_of_request(approval_request) -> dict:
-    """An offer prefilled with what the approver approved."""
-    ar = approval_request
-    return {
-        "approval_request": ar.pk,
-        "offer_type": ar.offer_type,
-        "title": ar.title,
-        "job": ar.job_id or "",
-        "freelancer": ar.freelancer_id or "",
-        "freelancer_name": "" if ar.freelancer_id else ar.freelancer_name,
-        "freelancer_email": "" if ar.freelancer_id else ar.freelancer_email,
-        "contract_type": ar.contract_type,
-        "amount": ar.amount,
-        "currency": ar.currency,
-        "weekly_hour_limit": ar.weekly_hour_limit if ar.contract_type == ContractType.HOURLY else "",
-        "start_date": ar.start_date.isoformat(),
-    }
+    """An offer prefilled with what the approver approved, using that approval."""
+    return {**approval_request_terms(approval_request), "approval_request": approval_request.pk}
 
 
 def _usable_approval(user, approval_request_id):
@@ -209,11 +198,11 @@ def _confirmed_differences(request) -> list[str]:
 def offer_create(request):
     """Send an offer. Without JavaScript: "Request approval" (the button, or the drop-down
     choice) redirects to the approvals form; "Use the request's terms" refills the form."""
-    membership = request.user.membership
-    if not membership.is_hiring_manager:
-        messages.error(request, "Only hiring managers can send offers.")
+    refusal = rules.can_send_offer(request.user)
+    if refusal:
+        messages.error(request, refusal)
         return redirect("offers:offer_list")
-    approvals_enabled = membership.company.approvals_enabled
+    approvals_enabled = request.user.membership.company.approvals_enabled
     differences, pending_request = [], None
     if request.method == "POST":
         action = request.POST.get("action", "send") if approvals_enabled else "send"
@@ -284,14 +273,14 @@ def _render_offer(request, offer, *, modify_form=None, decline_form=None, differ
     user = request.user
     membership = user.membership_or_none
     is_client_view = membership is not None and membership.company_id == offer.company_id
-    is_addressee = not is_client_view and services.offer_is_addressed_to(offer=offer, user=user)
-    is_open = offer.state == Offer.State.SENT
     context = {
         "offer": offer,
         "revisions": list(offer.revisions.all()),
         "is_client_view": is_client_view,
-        "can_manage": is_client_view and is_open and offer.created_by_id == user.pk,
-        "can_answer": is_addressee and is_open,
+        "can_modify": is_client_view and rules.can_modify(user, offer) is None,
+        "can_withdraw": is_client_view and rules.can_withdraw(user, offer) is None,
+        # Accept and Decline are one answer: shown together.
+        "can_answer": not is_client_view and rules.can_accept(user, offer) is None,
         "modify_form": modify_form or OfferTermsForm(initial=_modify_initial(offer), prefix="modify"),
         "modify_open": modify_form is not None,
         "decline_form": decline_form or OfferDeclineForm(),
@@ -329,7 +318,7 @@ def offer_modify(request, offer_id):
             differences = exc.differences
         except services.OfferError as exc:
             offer.refresh_from_db()
-            if offer.state == Offer.State.SENT and offer.created_by_id == request.user.pk:
+            if rules.can_modify(request.user, offer) is None:
                 form.add_error(None, str(exc))  # shown on the modify form, which stays open
             else:
                 messages.error(request, str(exc))  # the form is gone: say it at the top
@@ -352,7 +341,7 @@ def _approval_outcome(offer: Offer) -> str:
 @client_required
 def offer_withdraw(request, offer_id):
     offer = selectors.offer_for_company(user=request.user, offer_id=offer_id)
-    if offer.state == Offer.State.SENT:
+    if rules.can_withdraw(request.user, offer) is None:
         confirmation = confirmation_required(
             request, title="Withdraw this offer?",
             message=(
@@ -397,7 +386,7 @@ def offer_decline(request, offer_id):
     offer = selectors.offer_for_freelancer(user=request.user, offer_id=offer_id)
     form = OfferDeclineForm(request.POST)
     if form.is_valid():
-        if offer.state == Offer.State.SENT:
+        if rules.can_decline(request.user, offer) is None:
             confirmation = confirmation_required(
                 request, title="Decline this offer?",
                 message=(

@@ -67,7 +67,7 @@ def invites_referred_to(*, user):
 def referral_counts(*, user) -> dict:
     """How many referrals this user made, how many different freelancers, and how many were hired.
 
-    The issue asks for "how many freelancers you referred": a person referred to two jobs is one
+    "How many freelancers you referred" counts people: a person referred to two jobs is one
     freelancer, so ``referred`` counts distinct people and ``referrals`` counts the rows.
     """
     made = Referral.objects.filter(referrer_id=user.pk)

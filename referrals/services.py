@@ -9,7 +9,7 @@ from accounts.models import FreelancerProfile
 from jobs.models import Invite
 from jobs.services import freelancer_invite_refusal, invite_mark_declined
 
-from . import rules, tasks
+from . import emails, rules
 from .models import Referral, ReferralSettings
 from .selectors import referrals_made_today
 
@@ -64,8 +64,6 @@ def referral_create(*, invite_id: int, referrer, referred, reason: str = "", not
                 f"You can refer up to {cap} freelancers in 24 hours. Please try again tomorrow."
             )
 
-        if invite.state == Invite.State.PENDING:
-            invite_mark_declined(invite=invite, reason=reason)
         try:
             with transaction.atomic():
                 new_invite = Invite.objects.create(
@@ -82,5 +80,9 @@ def referral_create(*, invite_id: int, referrer, referred, reason: str = "", not
                 f"{referred.full_name} was just invited or referred to this job by someone else, "
                 "or this invite already gave a referral."
             ) from exc
-        tasks.send_referral_invite_email.delay_on_commit(referral.pk)
+        # Declined after the referral exists, so the hiring manager's notification names whom
+        # the freelancer referred.
+        if invite.state == Invite.State.PENDING:
+            invite_mark_declined(invite=invite, reason=reason)
+        emails.send_referral_invite(referral)
     return referral

@@ -16,7 +16,7 @@ def staff_client(client):
 def test_every_admin_list_renders(staff_client):
     for url in [
         "/admin/accounts/user/", "/admin/accounts/company/", "/admin/accounts/membership/",
-        "/admin/accounts/freelancerprofile/", "/admin/accounts/sentemail/",
+        "/admin/accounts/freelancerprofile/", "/admin/accounts/notification/",
         "/admin/jobs/job/", "/admin/jobs/invite/", "/admin/jobs/proposal/",
     ]:
         assert staff_client.get(url).status_code == 200, url

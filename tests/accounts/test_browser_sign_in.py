@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_manager_signs_in_and_sees_my_jobs(page, sign_in):

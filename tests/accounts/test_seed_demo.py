@@ -3,6 +3,7 @@ import io
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from accounts.models import Company, FreelancerProfile, Membership, User
 from jobs.models import Job
@@ -29,4 +30,6 @@ def test_seed_demo_creates_the_documented_logins_and_is_idempotent():
     assert User.objects.get(email="admin@greenlight.test").is_superuser
     assert Job.objects.filter(company=acme, status="open").count() >= 2
     assert Job.objects.filter(company=globex, status="open").count() >= 2
-    assert authenticate(email="manager@acme.test", password="greenlight-demo")
+    # The sign-in throttle sees every attempt's request, so authenticate needs one.
+    sign_in = RequestFactory().post("/accounts/login/")
+    assert authenticate(sign_in, email="manager@acme.test", password="greenlight-demo")

@@ -24,6 +24,7 @@ def test_seed_demo_refuses_where_demo_data_is_not_allowed(settings):
     assert not User.objects.filter(email="admin@greenlight.test").exists()
 
 
+@pytest.mark.slow  # starts manage.py in a subprocess
 def test_production_settings_refuse_the_demo_seed_by_default(tmp_path):
     env = {
         key: value for key, value in os.environ.items()

@@ -1,4 +1,5 @@
-"""Each approval email: recipients, content, links; sent after commit and only once."""
+"""Each approval email: recipients, content, links; written with the change as a notification,
+emailed after commit and only once."""
 
 import datetime
 import re
@@ -6,12 +7,18 @@ import re
 import pytest
 from django.utils import timezone
 
-from accounts.models import SentEmail
-from approvals import services, tasks
+from accounts.models import Notification
+from accounts.tasks import deliver_notifications
+from approvals import emails, services, tasks
 from approvals.models import State
 from tests.factories import move_past_expiry
 
 pytestmark = pytest.mark.django_db
+
+
+def _deliver(notification):
+    """What the after-commit task does, run by hand: True when it emailed something."""
+    return deliver_notifications([notification.pk]) == 1
 
 
 def _links(message):
@@ -106,7 +113,7 @@ def test_expiry_email_goes_to_the_requester_once(
     assert message.subject == "Expired: Data engineer for Ada Lovelace"
     assert "Alan Approver did not decide it in time" in message.body
     assert f"http://testserver/approvals/{approval_request.pk}/resubmit/" in message.body
-    tasks.send_expiry_email.delay(approval_request.pk)  # redelivered
+    assert not _deliver(Notification.objects.get(key=f"approval-expired:{approval_request.pk}"))  # again
     assert len(mailoutbox) == 1
 
 
@@ -150,30 +157,38 @@ def test_no_reminder_for_requests_far_from_expiry_or_decided(team, make_request,
     assert mailoutbox == []
 
 
-def test_email_task_sends_once_even_when_run_twice(team, make_request, mailoutbox):
+def test_email_is_sent_once_even_when_delivery_runs_twice(team, make_request, mailoutbox):
     approval_request = make_request()
-    tasks.send_new_request_email.delay(approval_request.pk)
-    tasks.send_new_request_email.delay(approval_request.pk)
+    notification = emails.send_new_request(approval_request)
+    assert _deliver(notification) is True
+    assert _deliver(notification) is False
     assert len(mailoutbox) == 1
-    assert SentEmail.objects.filter(key=f"approval-new:{approval_request.pk}").count() == 1
+    assert Notification.objects.filter(key=f"approval-new:{approval_request.pk}").count() == 1
 
 
-def test_new_request_email_is_not_sent_once_the_request_is_decided(team, make_request, mailoutbox):
-    approval_request = make_request()
-    services.approval_request_decline(approval_request_id=approval_request.pk, actor=team.approver)
-    assert tasks.send_new_request_email.delay(approval_request.pk).get() is False
-    assert mailoutbox == []
+def test_new_request_notification_is_written_with_the_request(team):
+    approval_request = services.approval_request_create(
+        requester=team.manager, approver=team.approver, title="Data engineer", amount="5",
+        start_date=timezone.localdate(), freelancer=team.freelancer, weekly_hour_limit=5,
+    )
+    notification = Notification.objects.get(key=f"approval-new:{approval_request.pk}")
+    assert notification.recipient == team.approver and notification.kind == "approval-new"
+    assert notification.title == "Maria Manager asks you to approve “Data engineer”"
+    assert notification.link == f"/approvals/{approval_request.pk}/"
+    assert notification.email_state == "pending"  # emailed after commit
 
 
 def test_provider_failure_is_retried_and_then_sent_once(team, make_request, mailoutbox):
-    """A provider error makes the task retry; the SentEmail row is marked sent only when the
-    provider accepts, so the retry sends it and a later redelivery does not."""
+    """A provider error puts the notification back in the queue with a backoff; the next pass
+    after it sends it, and a later redelivery does not."""
     from unittest import mock
 
     from anymail.exceptions import AnymailAPIError
     from django.core.mail import EmailMultiAlternatives
+    from django.utils import timezone as tz
 
     approval_request = make_request()
+    notification = emails.send_new_request(approval_request)
     real_send = EmailMultiAlternatives.send
     calls = []
 
@@ -184,11 +199,13 @@ def test_provider_failure_is_retried_and_then_sent_once(team, make_request, mail
         return real_send(self, *args, **kwargs)
 
     with mock.patch.object(EmailMultiAlternatives, "send", flaky_send):
-        # Eagerly, Celery runs the retry at once: the first send fails, the retry sends.
-        result = tasks.send_new_request_email.apply(args=[approval_request.pk], throw=False)
-    assert result.state == "SUCCESS"
+        assert _deliver(notification) is False
+        notification.refresh_from_db()
+        assert notification.email_state == "pending" and "provider down" in notification.email_last_error
+        with mock.patch.object(tz, "now", return_value=tz.now() + datetime.timedelta(minutes=1)):
+            assert _deliver(notification) is True
     assert len(calls) == 2 and len(mailoutbox) == 1
-    tasks.send_new_request_email.delay(approval_request.pk)  # a redelivery
+    assert _deliver(notification) is False  # a redelivery
     assert len(mailoutbox) == 1
 
 
@@ -196,7 +213,7 @@ def test_one_click_links_in_the_email_open_the_confirm_pages(
     client, team, make_request, mailoutbox
 ):
     approval_request = make_request()
-    tasks.send_new_request_email.delay(approval_request.pk)
+    _deliver(emails.send_new_request(approval_request))
     approve_url, decline_url, detail_url = _links(mailoutbox[0])
     assert "Confirm: Approve" in client.get(approve_url).content.decode()
     assert "Confirm: Decline" in client.get(decline_url).content.decode()
@@ -206,12 +223,12 @@ def test_one_click_links_in_the_email_open_the_confirm_pages(
 
 
 def test_new_request_email_for_a_resubmission_says_so(team, make_request, mailoutbox):
-    old = make_request()
-    services.approval_request_decline(approval_request_id=old.pk, actor=team.approver)
-    new = services.approval_request_create(
+    declined = make_request()
+    services.approval_request_decline(approval_request_id=declined.pk, actor=team.approver)
+    resubmission = services.approval_request_create(
         requester=team.manager, approver=team.approver, title="Again", amount="5",
         start_date=timezone.localdate(), freelancer=team.freelancer, weekly_hour_limit=5,
-        resubmission_of=old,
+        resubmission_of=declined,
     )
-    tasks.send_new_request_email.delay(new.pk)
-    assert f"This resubmits request #{old.pk}, which was declined." in mailoutbox[0].body
+    _deliver(Notification.objects.get(key=f"approval-new:{resubmission.pk}"))
+    assert f"This resubmits request #{declined.pk}, which was declined." in mailoutbox[0].body

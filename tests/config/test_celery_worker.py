@@ -6,7 +6,10 @@ import sys
 import uuid
 from pathlib import Path
 
+import pytest
 from celery import Celery
+
+pytestmark = pytest.mark.slow  # starts a Celery worker in a subprocess
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/14")

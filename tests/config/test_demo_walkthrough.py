@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]  # seeds the demo once per login
 
 DEMO_USERS = [
     "manager@acme.test", "approver@acme.test", "approver2@acme.test", "manager@globex.test",

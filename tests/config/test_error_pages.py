@@ -39,4 +39,8 @@ def test_a_freelancer_reloading_an_accept_address_gets_the_same_page(client):
 def test_server_error_page_renders_without_a_request_context():
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
-    assert "Something went wrong on our side" in response.content.decode()
+    page = response.content.decode()
+    assert "Something went wrong on our side" in page
+    # An error after a commit (or during its side effects) leaves the change saved: say so.
+    assert "What you submitted may have been saved: check the page before trying again." in page
+    assert "nothing you submitted was saved" not in page

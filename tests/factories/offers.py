@@ -42,22 +42,27 @@ class OfferFactory(factory.django.DjangoModelFactory):
 
 def offer_terms(approval_request=None, **overrides) -> dict:
     """Keyword arguments for offers.services.offer_send: the approval's own terms by default."""
-    ar = approval_request
     terms = {
-        "approval_request_id": ar.pk if ar else None,
-        "offer_type": ar.offer_type if ar else "direct",
-        "job": ar.job if ar else None,
-        "freelancer": ar.freelancer if ar else None,
-        "freelancer_name": ar.freelancer_name if ar else "",
-        "freelancer_email": ar.freelancer_email if ar else "",
-        "title": ar.title if ar else "Django developer",
-        "contract_type": ar.contract_type if ar else "hourly",
-        "amount": ar.amount if ar else Decimal("85.00"),
-        "currency": ar.currency if ar else "USD",
-        "weekly_hour_limit": ar.weekly_hour_limit if ar else 30,
-        "start_date": ar.start_date if ar else timezone.localdate() + datetime.timedelta(days=7),
+        "approval_request_id": None,
+        "offer_type": "direct",
+        "job": None,
+        "freelancer": None,
+        "freelancer_name": "",
+        "freelancer_email": "",
+        "title": "Django developer",
+        "contract_type": "hourly",
+        "amount": Decimal("85.00"),
+        "currency": "USD",
+        "weekly_hour_limit": 30,
+        "start_date": timezone.localdate() + datetime.timedelta(days=7),
         "message": "Welcome aboard.",
     }
+    if approval_request is not None:
+        terms["approval_request_id"] = approval_request.pk
+        terms.update({name: getattr(approval_request, name) for name in (
+            "offer_type", "job", "freelancer", "freelancer_name", "freelancer_email", "title",
+            "contract_type", "amount", "currency", "weekly_hour_limit", "start_date",
+        )})
     terms.update(overrides)
     return terms
 

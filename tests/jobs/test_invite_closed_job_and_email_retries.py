@@ -4,13 +4,13 @@ still sends once (Celery retries, or a worker restarting mid-task)."""
 import pytest
 from django.urls import reverse
 
-from accounts.models import ConnectsLedgerEntry
+from accounts.models import ConnectsLedgerEntry, Notification
+from accounts.tasks import deliver_notifications
+from jobs import emails
 from jobs.models import Invite, Job, Proposal
 from jobs.services import JobError, invite_accept, invite_create, invite_decline
-from jobs.tasks import send_invite_received_email, send_invite_response_email
 from referrals.models import Referral
 from referrals.services import ReferralError, referral_create
-from referrals.tasks import send_referral_outcome_email
 from tests.factories import beta_freelancer, client_job, direct_invite, freelancer
 
 pytestmark = pytest.mark.django_db
@@ -48,25 +48,29 @@ def test_a_closed_job_takes_no_referral_and_the_invite_stays_pending():
     assert invite.state == Invite.State.PENDING and not Referral.objects.exists()
 
 
-def test_invite_email_tasks_send_once_when_they_run_twice(mailoutbox):
+def _deliver_twice(notification):
+    """Run the delivery task for a notification twice, as a redelivered Celery message would."""
+    return [deliver_notifications([notification.pk]) for _ in range(2)]
+
+
+def test_invite_emails_are_sent_once_when_delivery_runs_twice(mailoutbox):
     invite = direct_invite(freelancer(connects_balance=20))
-    assert send_invite_received_email(invite.pk) is True
-    assert send_invite_received_email(invite.pk) is False
+    assert _deliver_twice(emails.send_invite_received(invite)) == [1, 0]
     invite_accept(invite_id=invite.pk, freelancer=invite.freelancer)
-    assert send_invite_response_email(invite.pk) is True
-    assert send_invite_response_email(invite.pk) is False
+    accepted = Notification.objects.get(key=f"invite-accepted:{invite.pk}")
+    assert _deliver_twice(accepted) == [1, 0]
     assert [m.to for m in mailoutbox] == [[invite.freelancer.email], [invite.invited_by.email]]
 
 
-def test_the_referral_outcome_email_is_sent_once_when_the_task_runs_twice(mailoutbox):
+def test_the_referral_outcome_email_is_sent_once_when_delivery_runs_twice(mailoutbox):
     ada = beta_freelancer(user__email="ada@example.test")
     referral = referral_create(
         invite_id=direct_invite(ada).pk, referrer=ada, referred=freelancer(), reason="Busy"
     )
-    assert send_referral_outcome_email(referral.new_invite.pk) is False  # still pending: nothing to say
+    assert not Notification.objects.filter(key__startswith=f"referral-outcome:{referral.pk}").exists()
     invite_decline(invite_id=referral.new_invite.pk, freelancer=referral.referred, reason="No time")
-    assert send_referral_outcome_email(referral.new_invite.pk) is True
-    assert send_referral_outcome_email(referral.new_invite.pk) is False
+    outcome = Notification.objects.get(key=f"referral-outcome:{referral.pk}:declined")
+    assert _deliver_twice(outcome) == [1, 0]
     assert [m.to for m in mailoutbox] == [["ada@example.test"]]
 
 

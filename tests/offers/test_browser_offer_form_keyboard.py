@@ -6,7 +6,7 @@ import pytest
 from offers.models import Offer
 from tests.factories import CompanyFactory, approved_request, approver, freelancer, hiring_manager, sent_offer
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_enter_in_the_offer_form_keeps_what_was_typed_and_never_confirms(page, sign_in, password):

@@ -7,7 +7,7 @@ from approvals.models import ApprovalRequest
 from offers.models import Offer
 from tests.factories import CompanyFactory, approved_request, approver, freelancer, hiring_manager
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_manager_sends_with_an_approval_withdraws_and_the_approval_is_usable_again(page, sign_in, password):

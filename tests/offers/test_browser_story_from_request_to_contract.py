@@ -12,7 +12,7 @@ from approvals.services import approval_request_create
 from offers.models import Offer
 from tests.factories import CompanyFactory, approver, freelancer, hiring_manager
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _wait_for_mail(page, mailoutbox, count):

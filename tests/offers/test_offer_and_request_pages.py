@@ -103,4 +103,7 @@ def test_offer_on_the_approved_terms_shows_no_differences(client, manager, appro
     offer = offer_send(sent_by=manager, **offer_terms(approval))
     client.force_login(manager)
     html = client.get(reverse("offers:offer_detail", args=[offer.pk])).content.decode()
+    # The offer and the approval it used, without a differences notice.
+    assert offer.title in html and "Alan Approver" in html
+    assert f'href="{reverse("approvals:detail", args=[approval.pk])}"' in html
     assert "differ from the approval" not in html

@@ -41,7 +41,7 @@ def test_byo_form_answers_alike_for_client_closed_and_unknown_emails(
         assert response.status_code == 200
         html = response.content.decode()
         assert "Give the BYO freelancer&#x27;s name." in html
-        assert "account" not in html.split('<main class="content">')[1].lower()
+        assert "account" not in html.split("<main", 1)[1].lower()
         pages.add(_errors_and_form(html, email))
     assert len(pages) == 1
     assert not Offer.objects.exists()

@@ -1,12 +1,13 @@
-"""Offer emails: sent after commit by Celery tasks, once per key, to the right person."""
+"""Offer emails: notifications written with the change, emailed after commit, once per key,
+to the right person."""
 
 import datetime
 
 import pytest
 from django.utils import timezone
 
-from accounts.models import SentEmail
-from offers import tasks
+from accounts.models import Notification
+from accounts.tasks import deliver_notifications
 from offers.services import offer_accept, offer_decline, offer_modify, offer_send, offer_withdraw
 from tests.factories import JobFactory, offer_terms
 
@@ -41,12 +42,14 @@ def test_offer_sent_email_goes_to_the_freelancer_after_commit(
     assert LINK.format(offer.pk) in email.body
     html = email.alternatives[0][0]
     assert f'href="{LINK.format(offer.pk)}"' in html and "85.00 USD per hour" in html
-    assert SentEmail.objects.filter(key=f"offer-sent:{offer.pk}:1").exists()
+    notification = Notification.objects.get(key=f"offer-sent:{offer.pk}:1")
+    assert notification.email_state == "sent" and notification.recipient == talent
 
 
 def test_a_redelivered_task_never_sends_twice(manager, approval, mailoutbox, on_commit):
     offer = _send(manager, approval, on_commit)
-    assert tasks.send_offer_sent_email.delay(offer.pk, 1).get() is False
+    notification = Notification.objects.get(key=f"offer-sent:{offer.pk}:1")
+    assert deliver_notifications.delay([notification.pk]).get() == 0
     assert len(mailoutbox) == 1
 
 
@@ -84,7 +87,7 @@ def test_modified_email_carries_the_new_terms(
     assert "This is revision 2" in email.body
     assert f"Start date: {later:%b} {later.day}, {later:%Y}" in email.body
     assert LINK.format(offer.pk) in email.body
-    assert SentEmail.objects.filter(key=f"offer-modified:{offer.pk}:2").exists()
+    assert Notification.objects.get(key=f"offer-modified:{offer.pk}:2").email_state == "sent"
 
 
 def test_withdrawn_email_goes_to_the_freelancer(

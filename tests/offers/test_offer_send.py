@@ -236,8 +236,12 @@ def test_notice_ignores_another_managers_request(client, company, manager, boss)
 
     theirs = ApprovalRequestFactory(company=company, requester=hiring_manager(company), approver=boss)
     client.force_login(manager)
-    html = client.get(NEW, {"approval_request": theirs.pk}).content.decode()
-    assert "is pending with" not in html
+    response = client.get(NEW, {"approval_request": theirs.pk})
+    html = response.content.decode()
+    # An empty offer form, neither naming nor prefilled from the other manager's request.
+    assert response.status_code == 200
+    assert 'name="title"' in html and 'value="send"' in html
+    assert "is pending with" not in html and theirs.title not in html
 
 
 def test_an_approval_link_prefills_the_offer_with_the_approved_terms(client, manager, approval, talent):

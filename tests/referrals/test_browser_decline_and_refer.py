@@ -4,7 +4,7 @@ from accounts.models import FreelancerProfile
 from jobs.models import Invite
 from tests.factories import beta_freelancer, client_job, direct_invite, freelancer
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_beta_freelancer_declines_and_refers_and_the_referred_freelancer_accepts_for_free(

@@ -179,8 +179,10 @@ def test_more_than_the_daily_cap_is_refused():
 def test_the_daily_cap_counts_only_the_last_24_hours():
     set_referral_settings(daily_referral_cap=1)
     referrer = beta_freelancer()
-    old = refer(direct_invite(referrer), freelancer())
-    Referral.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(hours=25))
+    yesterdays = refer(direct_invite(referrer), freelancer())
+    Referral.objects.filter(pk=yesterdays.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=25)
+    )
     assert refer(direct_invite(referrer), freelancer()).pk
 
 

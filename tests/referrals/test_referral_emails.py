@@ -1,8 +1,9 @@
 import pytest
 
+from accounts.models import Notification
+from accounts.tasks import deliver_notifications
 from jobs.services import invite_accept, invite_decline
 from referrals.services import referral_create
-from referrals.tasks import send_referral_invite_email, send_referral_outcome_email
 from tests.factories import beta_freelancer, client_job, direct_invite, freelancer
 
 pytestmark = pytest.mark.django_db
@@ -41,8 +42,11 @@ def test_decline_and_refer_emails_the_referred_freelancer_naming_the_referrer_an
 
 def test_the_referral_invite_email_is_sent_once_even_if_the_task_runs_again(referral, mailoutbox):
     count = len(mailoutbox)
-    assert send_referral_invite_email(referral.pk) is False
+    notification = Notification.objects.get(key=f"referral-invite:{referral.pk}")
+    assert deliver_notifications([notification.pk]) == 0
     assert len(mailoutbox) == count
+    assert notification.recipient == referral.referred
+    assert notification.title == "Ada Lovelace referred you to “Billing platform”"
 
 
 def test_the_referrer_is_emailed_when_the_referral_is_accepted(
@@ -54,7 +58,8 @@ def test_the_referrer_is_emailed_when_the_referral_is_accepted(
     to_referrer = [m for m in mailoutbox if m.to == ["ada@example.test"]]
     assert len(to_referrer) == 1
     assert to_referrer[0].subject == "Grace Hopper accepted the invite you referred them to"
-    assert send_referral_outcome_email(referral.new_invite.pk) is False
+    outcome = Notification.objects.get(key=f"referral-outcome:{referral.pk}:accepted")
+    assert deliver_notifications([outcome.pk]) == 0
     assert len([m for m in mailoutbox if m.to == ["ada@example.test"]]) == 1
     # The hiring manager hears of the accept too.
     assert any(m.to == [referral.original_invite.invited_by.email] for m in mailoutbox)

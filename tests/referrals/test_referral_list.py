@@ -69,14 +69,17 @@ def test_the_referrals_tab_shows_the_jobs_others_referred_to_me(client):
     client.force_login(grace)
     page = client.get(reverse("referrals:list")).content.decode()
     section = page[page.index("Jobs referred to you") :]
-    assert referral.job.title in section and "<td>Ada Lovelace</td>" in section
+    assert referral.job.title in section and '<td data-label="Referred by">Ada Lovelace</td>' in section
 
 
 def test_another_freelancers_referrals_are_not_shown(client):
-    refer_someone(beta_freelancer(), user__full_name="Someone Else")
-    client.force_login(freelancer())
+    theirs = refer_someone(beta_freelancer(), user__full_name="Someone Else")
+    me = beta_freelancer()
+    mine = refer_someone(me, user__full_name="My Referral")
+    client.force_login(me)
     page = client.get(reverse("referrals:list")).content.decode()
-    assert "Someone Else" not in page
+    assert "My Referral" in page and mine.job.title in page
+    assert "Someone Else" not in page and theirs.job.title not in page
 
 
 def _queries(client, user):

@@ -1,0 +1,84 @@
+"""Who may do what with approval requests: each rule once, as ``can_<verb>(user, ...)``
+returning the refusal to show, or None when the user may. Services enforce them; views and
+templates use them to decide what to show."""
+
+from .models import ApprovalRequest, State
+
+# The final states a requester may copy into a new request.
+RESUBMITTABLE_STATES = (State.DECLINED, State.EXPIRED)
+
+
+def state_refusal(approval_request: ApprovalRequest, done: str) -> str:
+    """Why a request in its current state cannot be ``done`` ("approved", "used for an offer")."""
+    if approval_request.state in (State.PENDING, State.APPROVED, State.CONSUMED) and (
+        approval_request.is_past_expiry
+    ):
+        return "This request has expired."
+    state = approval_request.get_state_display().lower()
+    return f"This request is {state}: it cannot be {done} now."
+
+
+def can_use_approvals(user) -> str | None:
+    """See the approvals pages: a hiring manager or an approver of a company with approvals on."""
+    membership = user.membership_or_none
+    if membership is None:
+        return "Approvals are for members of a client company."
+    company = membership.company
+    if not company.approvals_enabled:
+        return (
+            f"Approvals are not enabled for {company.name}. "
+            "Offers are sent without approval; ask your company admin if that should change."
+        )
+    if not (membership.is_hiring_manager or membership.is_approver):
+        return (
+            f"You are neither a hiring manager nor an approver at {company.name}, "
+            "so you have no approval requests. Ask your company admin for a role."
+        )
+    return None
+
+
+def can_create_request(user) -> str | None:
+    """Ask for approval: a hiring manager of a company with approvals enabled."""
+    membership = user.membership_or_none
+    if membership is not None and not membership.company.approvals_enabled:
+        return can_use_approvals(user)
+    if membership is None or not membership.is_hiring_manager:
+        return "Only hiring managers can create approval requests. Ask your company admin for the role."
+    return None
+
+
+def can_resubmit(user, approval_request: ApprovalRequest) -> str | None:
+    """Copy a request into a new one: the requester's own declined or expired request."""
+    if approval_request.requester_id != user.pk or approval_request.state not in RESUBMITTABLE_STATES:
+        return "Only your own declined or expired requests can be resubmitted."
+    return None
+
+
+def can_use_for_offer(user, approval_request: ApprovalRequest) -> str | None:
+    """Back an offer: the requester's own approved request, within its validity."""
+    if approval_request.requester_id != user.pk:
+        return "Only the hiring manager who requested this approval can use it."
+    if approval_request.state != State.APPROVED or approval_request.is_past_expiry:
+        return state_refusal(approval_request, "used for an offer")
+    return None
+
+
+def can_decide(user, approval_request: ApprovalRequest) -> str | None:
+    """Approve or decline: the request's approver, active and still an approver of its
+    company, never its requester; and only while the request is pending and not past expiry."""
+    if user is None or user.pk == approval_request.requester_id:
+        return "You cannot decide your own request."
+    if user.pk != approval_request.approver_id:
+        return "Only the approver assigned to this request can decide it."
+    if not user.is_active:
+        return "This account is deactivated: it cannot decide requests."
+    membership = user.membership_or_none
+    if (
+        membership is None
+        or membership.company_id != approval_request.company_id
+        or not membership.is_approver
+    ):
+        return "You no longer hold the approver role at this company."
+    if approval_request.state != State.PENDING or approval_request.is_past_expiry:
+        return state_refusal(approval_request, "decided")
+    return None

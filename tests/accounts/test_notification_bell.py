@@ -1,0 +1,98 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.factories import approver, freelancer, hiring_manager, pending_request
+from tests.factories.approvals import move_past_expiry
+from tests.factories.notifications import NotificationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bell_says_notifications_and_the_unread_count(client):
+    talent = freelancer()
+    NotificationFactory.create_batch(3, recipient=talent)
+    NotificationFactory(recipient=talent, read_at=timezone.now())
+    NotificationFactory(recipient=freelancer())  # someone else's
+    client.force_login(talent)
+    body = client.get("/proposals/invitations/").content.decode()
+    assert '<a href="/notifications/" class="bell" aria-label="Notifications, 3 unread">' in body
+    assert 'Notifications <span class="count bell-count">3</span>' in body
+
+
+def test_bell_without_unread_says_notifications_with_no_count(client):
+    talent = freelancer()
+    NotificationFactory(recipient=talent, read_at=timezone.now())
+    client.force_login(talent)
+    body = client.get("/proposals/invitations/").content.decode()
+    assert '<a href="/notifications/" class="bell">Notifications</a>' in body
+    assert "bell-count" not in body
+    assert "unread" not in body
+
+
+def test_signed_out_pages_have_no_bell(client):
+    body = client.get("/accounts/login/").content.decode()
+    assert "Sign in" in body
+    assert 'class="bell"' not in body
+
+
+def test_approver_sees_requests_awaiting_their_decision_beside_approvals(client):
+    boss = approver()
+    company = boss.membership.company
+    pending_request(company=company, approver=boss)
+    pending_request(company=company, approver=boss)
+    move_past_expiry(pending_request(company=company, approver=boss))
+    pending_request(company=company)  # another approver's
+    client.force_login(boss)
+    body = client.get("/approvals/").content.decode()
+    assert (
+        'Approvals <span class="count">2<span class="visually-hidden"> awaiting your decision</span></span>'
+        in body
+    )
+
+
+def test_approver_with_nothing_to_decide_sees_no_count(client):
+    boss = approver()
+    client.force_login(boss)
+    body = client.get("/approvals/").content.decode()
+    assert '<a href="/approvals/" aria-current="page" class="active">Approvals</a>' in body
+    assert "awaiting your decision" not in body
+
+
+def test_hiring_manager_sees_no_decision_count(client):
+    manager = hiring_manager()
+    pending_request(requester=manager)
+    client.force_login(manager)
+    body = client.get("/approvals/").content.decode()
+    assert "Approvals" in body
+    assert "awaiting your decision" not in body
+
+
+def queries_on(client, url, table):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [query["sql"] for query in queries if f'FROM "{table}"' in query["sql"]]
+
+
+def test_the_bell_is_one_count_query_on_every_signed_in_page(client):
+    client.force_login(freelancer())
+    counts = queries_on(client, "/proposals/invitations/", "accounts_notification")
+    assert len(counts) == 1
+    assert "COUNT(*)" in counts[0] and '"read_at" IS NULL' in counts[0]
+
+
+def test_the_decision_count_is_one_query_for_approvers_and_none_for_others(client):
+    boss = approver()
+    pending_request(company=boss.membership.company, approver=boss)
+    client.force_login(boss)
+    counts = queries_on(client, "/jobs/", "approvals_approvalrequest")
+    assert len(counts) == 1 and "COUNT(*)" in counts[0]
+
+    client.force_login(hiring_manager())
+    assert queries_on(client, "/jobs/", "approvals_approvalrequest") == []
+
+
+def test_pages_without_the_top_bar_do_not_count(admin_client):
+    assert queries_on(admin_client, "/admin/", "accounts_notification") == []
