@@ -8,7 +8,7 @@ CONFIRM_FIELD = "confirm"
 
 def confirmation_required(
     request, *, message: str, button: str, cancel_url: str, title: str = "Are you sure?",
-    details: list[tuple[str, str]] = (), nav_key: str = "",
+    details: list[tuple[str, str]] = (), nav_key: str = "", button_class: str = "danger",
 ) -> HttpResponse | None:
     """None when the POST carries ``confirm=yes``; otherwise a page that asks first.
 
@@ -26,7 +26,8 @@ def confirmation_required(
         for value in values
     ]
     return render(request, "confirm.html", {
-        "title": title, "message": message, "button": button, "cancel_url": cancel_url,
+        "title": title, "message": message, "button": button, "button_class": button_class,
+        "cancel_url": cancel_url,
         "details": [(label, value) for label, value in details if value], "fields": fields,
         "action": request.get_full_path(), "nav_key": nav_key,
     })

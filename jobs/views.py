@@ -146,6 +146,7 @@ def invite_accept(request, invite_id):
             ),
             button=f"Yes, accept and spend {price} Connects" if price else "Yes, accept",
             cancel_url=reverse("jobs:invite_detail", args=[invite.pk]), nav_key="invitations",
+            button_class="primary",  # spending, not destroying
         )
         if confirmation:
             return confirmation
