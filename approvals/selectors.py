@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from jobs.terms import ContractType
+from jobs.terms import ContractType, format_money
 
 from . import rules
 from .models import ApprovalRequest, ApprovalTransition, State
@@ -167,3 +167,32 @@ def company_approvers(*, user) -> QuerySet:
     return User.objects.filter(
         membership__company_id=membership.company_id, membership__is_approver=True, is_active=True
     ).exclude(pk=user.pk).order_by("full_name", "email")
+
+
+def approval_request_changes(*, previous: ApprovalRequest, current: ApprovalRequest) -> list[dict]:
+    """What a resubmission changed, term by term (``label``, ``before``, ``after``), so the
+    approver decides on the difference rather than re-reading everything."""
+
+    def terms(approval_request):
+        freelancer = approval_request.freelancer_display
+        if not approval_request.freelancer_id and approval_request.freelancer_email:
+            freelancer = f"{freelancer} <{approval_request.freelancer_email}>"
+        return {
+            "Title": approval_request.title,
+            "Freelancer": freelancer,
+            "Contract": approval_request.get_contract_type_display(),
+            "Amount": format_money(approval_request.amount),
+            "Currency": approval_request.currency,
+            "Weekly hour limit": (
+                f"{approval_request.weekly_hour_limit} hours" if approval_request.weekly_hour_limit else "—"
+            ),
+            "Start date": approval_request.start_date.strftime("%b %-d, %Y"),
+            "Justification": approval_request.justification or "—",
+        }
+
+    before, after = terms(previous), terms(current)
+    return [
+        {"label": label, "before": before[label], "after": after[label]}
+        for label in before
+        if before[label] != after[label]
+    ]

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.confirmations import confirmation_required
 from accounts.decorators import client_required
 from accounts.search import search_term
 
@@ -111,8 +112,13 @@ def resubmit(request, pk):
 
 def _detail_context(request, approval_request, *, decision_form=None) -> dict:
     can_decide = rules.can_decide(request.user, approval_request) is None
+    previous = approval_request.resubmission_of
     return {
         "approval_request": approval_request,
+        "changes_since_previous": (
+            selectors.approval_request_changes(previous=previous, current=approval_request)
+            if previous is not None else None
+        ),
         "can_decide": can_decide,
         "can_resubmit": rules.can_resubmit(request.user, approval_request) is None,
         "can_send_offer": rules.can_use_for_offer(request.user, approval_request) is None,
@@ -125,6 +131,19 @@ def _detail_context(request, approval_request, *, decision_form=None) -> dict:
 def detail(request, pk):
     approval_request = selectors.approval_request_for_user(user=request.user, approval_request_id=pk)
     return render(request, "approvals/detail.html", _detail_context(request, approval_request))
+
+
+def _confirm_decline(request, approval_request, *, comment, cancel_url, nav_key=""):
+    """Declining is final (the requester can only resubmit): confirm it; approving stays one click."""
+    return confirmation_required(
+        request, title="Decline this request?",
+        message=(
+            f"You are about to decline “{approval_request.title}” for "
+            f"{approval_request.freelancer_display}. {approval_request.requester} will be told, "
+            "and a declined request cannot be approved later."
+        ),
+        button="Yes, decline", cancel_url=cancel_url, details=[("Your comment", comment)], nav_key=nav_key,
+    )
 
 
 @require_POST
@@ -143,6 +162,14 @@ def decide(request, pk):
             return render(request, "approvals/detail.html", context, status=400)
         messages.error(request, "Choose Approve or Decline.")
         return redirect("approvals:detail", approval_request.pk)
+    can_decide = rules.can_decide(request.user, approval_request) is None
+    if form.cleaned_data["decision"] == "decline" and can_decide:
+        confirmation = _confirm_decline(
+            request, approval_request, comment=form.cleaned_data["comment"],
+            cancel_url=reverse("approvals:detail", args=[approval_request.pk]), nav_key="approvals",
+        )
+        if confirmation:
+            return confirmation
     try:
         decided = services.approval_request_decide(
             approval_request_id=approval_request.pk, actor=request.user,
@@ -191,6 +218,13 @@ def email_decision(request, token):
         context["form"] = form
         return render(request, "approvals/email_decision.html", context, status=400)
     comment = form.cleaned_data["comment"]
+    if check.action == "decline" and context["refusal"] is None:
+        confirmation = _confirm_decline(
+            request, check.approval_request, comment=comment,
+            cancel_url=reverse("approvals:email_decision", args=[token]),
+        )
+        if confirmation:
+            return confirmation
     try:
         decided = services.approval_request_decide(
             approval_request_id=check.approval_request.pk, actor=approver,

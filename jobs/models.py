@@ -95,6 +95,15 @@ class Invite(models.Model):
     def __str__(self):
         return f"{self.freelancer} invited to {self.job}"
 
+    @property
+    def state_for_freelancer(self):
+        """The state as the invited freelancer reads it: their own answers in their own words."""
+        return {
+            Invite.State.PENDING: "Awaiting your answer",
+            Invite.State.ACCEPTED: "You accepted",
+            Invite.State.DECLINED: "You declined",
+        }.get(self.state, self.get_state_display())
+
 
 class Proposal(models.Model):
     """A freelancer's proposal for a job; accepting an invite creates one."""

@@ -59,6 +59,11 @@ def jobs_open_for_freelancers(*, search: str = "") -> QuerySet:
     return jobs
 
 
+def job_open_for_freelancer(*, job_id: int) -> Job:
+    """One job post as Find Work shows it: public to any freelancer while open; else 404."""
+    return get_object_or_404(jobs_open_for_freelancers(), pk=job_id)
+
+
 def offers_for_job(*, job: Job):
     """The offers made for one job post (the job is already scoped to the user's company).
 

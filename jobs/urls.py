@@ -11,6 +11,7 @@ urlpatterns = [
     path("jobs/<int:job_id>/invite/", views.invite_create, name="invite_create"),
     path("jobs/<int:job_id>/invitees/", views.job_invitees, name="job_invitees"),
     path("find-work/", views.find_work, name="find_work"),
+    path("find-work/<int:job_id>/", views.job_for_freelancer, name="job_for_freelancer"),
     path("proposals/invitations/", views.invitations, name="invitations"),
     path("proposals/invitations/<int:invite_id>/", views.invite_detail, name="invite_detail"),
     path("proposals/invitations/<int:invite_id>/accept/", views.invite_accept, name="invite_accept"),

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.confirmations import confirmation_required
 from accounts.decorators import client_required, freelancer_required
 from accounts.search import search_term
 
@@ -76,6 +77,13 @@ def find_work(request):
 
 
 @freelancer_required
+def job_for_freelancer(request, job_id):
+    """An open job's public details, opened from a Find Work card."""
+    job = selectors.job_open_for_freelancer(job_id=job_id)
+    return render(request, "jobs/job_for_freelancer.html", {"job": job, "nav_key": "find-work"})
+
+
+@freelancer_required
 def invitations(request):
     tab = request.GET.get("tab", "pending")
     if tab not in selectors.INVITE_TABS:
@@ -87,7 +95,9 @@ def invitations(request):
     base = reverse("jobs:invitations")
     tabs = [
         {"label": label, "key": key, "url": f"{base}?tab={key}", "count": counts[key]}
-        for key, label in (("pending", "Pending"), ("accepted", "Accepted"), ("declined", "Declined"))
+        for key, label in (
+            ("pending", "Awaiting your answer"), ("accepted", "Accepted"), ("declined", "Declined"),
+        )
     ]
     return render(request, "jobs/invitations.html", {
         "page": page, "tab": tab, "tabs": tabs, "nav_key": "invitations",
@@ -123,6 +133,23 @@ def invite_detail(request, invite_id):
 @freelancer_required
 def invite_accept(request, invite_id):
     invite = selectors.invite_for_freelancer(user=request.user, invite_id=invite_id)
+    if invite.state == Invite.State.PENDING:
+        price = services.invite_connects_price(invite)
+        confirmation = confirmation_required(
+            request,
+            title=f"Accept and spend {price} Connects?" if price else "Accept this invite?",
+            message=(
+                f"Accepting sends your proposal for “{invite.job.title}” to {invite.job.company.name}"
+                + (f" and spends {price} of your "
+                   f"{request.user.freelancer_profile.connects_balance} Connects." if price
+                   else ". It costs no Connects.")
+            ),
+            button=f"Yes, accept and spend {price} Connects" if price else "Yes, accept",
+            cancel_url=reverse("jobs:invite_detail", args=[invite.pk]), nav_key="invitations",
+            button_class="primary",  # spending, not destroying
+        )
+        if confirmation:
+            return confirmation
     try:
         proposal = services.invite_accept(invite_id=invite.pk, freelancer=request.user)
     except services.JobError as error:

@@ -59,8 +59,10 @@ class OfferForm(OfferTermsForm):
     """Send an offer. With approvals enabled, one of the manager's usable approvals is required.
 
     The freelancer: a marketplace freelancer for direct and payroll offers; a BYO offer may
-    instead name someone by name and email (an email that belongs to a marketplace freelancer
-    is matched to that account). A job post is required for BYO, optional otherwise.
+    instead name someone by name and email (an email that belongs to an active marketplace
+    freelancer is matched to that account; any other email is treated as someone not on the
+    marketplace, so the form never reveals whether an account exists). A job post is required
+    for BYO, optional otherwise.
     """
 
     field_order = [
@@ -146,21 +148,12 @@ class OfferForm(OfferTermsForm):
             )
             return
         existing = User.objects.filter(email__iexact=email).select_related("freelancer_profile").first()
-        if existing is not None:
-            if existing.is_freelancer and existing.is_active:
-                cleaned["freelancer"] = existing  # already on the marketplace: use the account
-                cleaned["freelancer_name"] = cleaned["freelancer_email"] = ""
-                return
-            if existing.is_freelancer:  # a deactivated freelancer account
-                self.add_error(
-                    "freelancer_email",
-                    "That freelancer's Greenlight account is closed: it cannot receive offers.",
-                )
-            else:
-                self.add_error(
-                    "freelancer_email", "That email belongs to a Greenlight account that is not a freelancer."
-                )
+        if existing is not None and existing.is_freelancer and existing.is_active:
+            cleaned["freelancer"] = existing  # already on the marketplace: use the account
+            cleaned["freelancer_name"] = cleaned["freelancer_email"] = ""
             return
+        # Any other email (unknown, a client's, a closed account's) is a BYO freelancer not on
+        # the marketplace, answered alike: the form never tells whether an account exists.
         if not name:
             self.add_error("freelancer_name", "Give the BYO freelancer's name.")
             return

@@ -104,6 +104,16 @@ class Offer(NamesFreelancer, OfferTerms):
         """The offer type as the freelancer reads it: a BYO offer is one the client brought them to."""
         return FREELANCER_OFFER_TYPE_LABELS.get(self.offer_type, self.get_offer_type_display())
 
+    @property
+    def state_for_freelancer(self):
+        """The state as the freelancer reads it: their own answers in their own words."""
+        return {
+            Offer.State.SENT: "Awaiting your answer",
+            Offer.State.ACCEPTED: "You accepted",
+            Offer.State.DECLINED: "You declined",
+            Offer.State.WITHDRAWN: "Withdrawn by the client",
+        }.get(self.state, self.get_state_display())
+
 
 class OfferRevision(OfferTerms):
     """The terms as they stood at each revision: 1 is the offer as first sent."""

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.confirmations import confirmation_required
 from accounts.decorators import client_required, freelancer_required
 from accounts.search import search_term
 from approvals.models import State as ApprovalState
@@ -26,6 +27,10 @@ OFFER_FIELDS = [
 # Offers typed before "Request approval", kept in the session until the manager comes back.
 DRAFTS_SESSION_KEY = "offer_drafts"
 MAX_DRAFTS = 5
+# The same drafts once their approval request exists, by request id, for the later "Send the
+# offer" links (the approved email, the request page), which carry only the request's id.
+REQUEST_DRAFTS_SESSION_KEY = "offer_drafts_by_request"
+MAX_REQUEST_DRAFTS = 20
 # What the approvals request form is prefilled with (its query parameters).
 APPROVAL_PREFILL_FIELDS = [
     "title", "job", "freelancer", "freelancer_name", "freelancer_email", "offer_type",
@@ -118,6 +123,28 @@ def _draft(request) -> dict:
     return {name: fields[name] for name in OFFER_FIELDS if name in fields} if isinstance(fields, dict) else {}
 
 
+def _keep_draft_for_request(request, approval_request) -> None:
+    """Coming back from "Request approval" (``?draft=&approval_request=``): keep the draft under
+    the new request's id, so that the approved email's link, or the request page's "Send the
+    offer", brings back what was typed (the message above all), not only the approved terms.
+
+    The session is the simplest home: it needs no migration and keeps offer drafts out of the
+    approvals app (which may not import offers). A link opened in another browser gets the
+    approved terms without the message.
+    """
+    fields = _draft(request)
+    if approval_request is None or not fields:
+        return
+    drafts = request.session.get(REQUEST_DRAFTS_SESSION_KEY, {})
+    drafts[str(approval_request.pk)] = fields
+    request.session[REQUEST_DRAFTS_SESSION_KEY] = dict(list(drafts.items())[-MAX_REQUEST_DRAFTS:])
+
+
+def _draft_for_request(request, approval_request_id) -> dict:
+    fields = request.session.get(REQUEST_DRAFTS_SESSION_KEY, {}).get(str(approval_request_id))
+    return {name: fields[name] for name in OFFER_FIELDS if name in fields} if isinstance(fields, dict) else {}
+
+
 def _request_approval_url(request) -> str:
     """The approvals request form, prefilled from the offer, that comes back here afterwards.
 
@@ -154,7 +181,10 @@ def _prefill(request) -> dict:
     initial = {**_draft(request), **typed}
     approval_request = _usable_approval(request.user, request.GET.get("approval_request"))
     if approval_request is not None:
-        initial = initial or _terms_of_request(approval_request)
+        # The approved terms, with what was typed before "Request approval" (the message).
+        initial = initial or {
+            **_draft_for_request(request, approval_request.pk), **_terms_of_request(approval_request),
+        }
         initial["approval_request"] = approval_request.pk
     return initial
 
@@ -208,6 +238,7 @@ def offer_create(request):
             pending_request = selectors.approval_request_of_manager(
                 user=request.user, approval_request_id=request.GET["approval_request"]
             )
+            _keep_draft_for_request(request, pending_request)
     return render(request, "offers/offer_form.html", {
         "form": form,
         "approvals_enabled": approvals_enabled,
@@ -310,6 +341,18 @@ def _approval_outcome(offer: Offer) -> str:
 @client_required
 def offer_withdraw(request, offer_id):
     offer = selectors.offer_for_company(user=request.user, offer_id=offer_id)
+    if rules.can_withdraw(request.user, offer) is None:
+        confirmation = confirmation_required(
+            request, title="Withdraw this offer?",
+            message=(
+                f"You are about to withdraw “{offer.title}” sent to {offer.freelancer_display}. "
+                "They will be told, and a withdrawn offer cannot be sent again."
+            ),
+            button="Yes, withdraw", cancel_url=reverse("offers:offer_detail", args=[offer.pk]),
+            nav_key="offers",
+        )
+        if confirmation:
+            return confirmation
     try:
         offer = services.offer_withdraw(offer_id=offer.pk, withdrawn_by=request.user)
     except services.OfferError as exc:
@@ -343,6 +386,18 @@ def offer_decline(request, offer_id):
     offer = selectors.offer_for_freelancer(user=request.user, offer_id=offer_id)
     form = OfferDeclineForm(request.POST)
     if form.is_valid():
+        if rules.can_decline(request.user, offer) is None:
+            confirmation = confirmation_required(
+                request, title="Decline this offer?",
+                message=(
+                    f"You are about to decline “{offer.title}” from {offer.company.name}. "
+                    "They will see your reason, and a declined offer cannot be accepted later."
+                ),
+                button="Yes, decline", cancel_url=reverse("offers:offer_detail", args=[offer.pk]),
+                details=[("Your reason", form.cleaned_data["reason"])], nav_key="my-offers",
+            )
+            if confirmation:
+                return confirmation
         try:
             services.offer_decline(
                 offer_id=offer.pk, freelancer=request.user, reason=form.cleaned_data["reason"]

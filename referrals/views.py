@@ -37,17 +37,23 @@ def refer(request, invite_id):
         return redirect("jobs:invite_detail", invite_id=invite.pk)
     needs_reason = invite.state == Invite.State.PENDING
     data = request.POST if request.method == "POST" else request.GET
+    # Search, Select and Change submit this page's form (name="picker" / "select"), so the
+    # reason and note typed so far come back with the results instead of being wiped.
+    picking = request.method == "POST" and bool(data.get("picker") or data.get("select"))
+    selected_id = data.get("select") or ("" if data.get("picker") == "change" else data.get("freelancer"))
     picker = freelancer_picker(
-        search=data.get("q", ""), selected_id=data.get("freelancer"), exclude_user_id=request.user.pk,
+        search=data.get("q", ""), selected_id=selected_id, exclude_user_id=request.user.pk,
         job=invite.job,
     )
-    form = ReferForm(
-        request.POST or None, needs_reason=needs_reason,
-        initial={"freelancer": getattr(picker["selected"], "pk", None)},
-    )
-    if request.method == "POST" and form.is_valid() and picker["problem"]:
+    selected = {"freelancer": getattr(picker["selected"], "pk", None)}
+    if picking:  # nothing is acted on: the page comes back with what was typed
+        form = ReferForm(needs_reason=needs_reason, initial={**request.POST.dict(), **selected})
+    else:
+        form = ReferForm(request.POST or None, needs_reason=needs_reason, initial=selected)
+    acting = request.method == "POST" and not picking
+    if acting and form.is_valid() and picker["problem"]:
         form.add_error(None, picker["problem"])
-    elif request.method == "POST" and form.is_valid():
+    elif acting and form.is_valid():
         try:
             referral = services.referral_create(
                 invite_id=invite.pk, referrer=request.user, referred=picker["selected"],
@@ -65,4 +71,4 @@ def refer(request, invite_id):
     return render(request, "referrals/refer.html", {
         "invite": invite, "job": invite.job, "form": form, "picker": picker,
         "needs_reason": needs_reason, "nav_key": "invitations",
-    }, status=400 if request.method == "POST" else 200)
+    }, status=400 if acting else 200)

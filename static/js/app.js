@@ -11,3 +11,29 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// Confirmations: a confirmed dialog adds confirm=yes, so the server acts at once instead of
+// showing its no-JavaScript confirmation page (each action is confirmed exactly once).
+document.addEventListener("DOMContentLoaded", () => {
+  const addConfirmed = (form) => {
+    if (form.querySelector("input[name='confirm'][value='yes']")) return;
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = "confirm";
+    input.value = "yes";
+    form.appendChild(input);
+  };
+  // Runs after the data-confirm dialog above: a cancelled dialog has prevented the submit.
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (!event.defaultPrevented) addConfirmed(form);
+    });
+  });
+  // One button of a form (Decline beside Approve) asks on its own.
+  document.querySelectorAll("button[data-confirm]").forEach((button) => {
+    button.addEventListener("click", (event) => {
+      if (window.confirm(button.dataset.confirm)) addConfirmed(button.form);
+      else event.preventDefault();
+    });
+  });
+});

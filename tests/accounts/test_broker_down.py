@@ -90,7 +90,7 @@ def test_accepting_an_invite_answers_normally_with_the_broker_down(
     invite = direct_invite(freelancer(connects_balance=20))
     client.force_login(invite.freelancer)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("jobs:invite_accept", args=[invite.pk]))
+        response = client.post(reverse("jobs:invite_accept", args=[invite.pk]), {"confirm": "yes"})
     assert response.status_code == 302
     invite.refresh_from_db()
     assert invite.state == Invite.State.ACCEPTED

@@ -88,7 +88,7 @@ def test_link_post_approves_without_signing_in(
 
 def test_decline_link_declines(client, make_request):
     approval_request = make_request()
-    client.post(_url(approval_request, "decline"))
+    client.post(_url(approval_request, "decline"), {"confirm": "yes"})
     approval_request.refresh_from_db()
     assert approval_request.state == State.DECLINED
 
@@ -119,7 +119,7 @@ def test_link_refuses_when_someone_else_is_signed_in(client, team, make_request,
 def test_used_link_shows_the_current_state(client, make_request):
     approval_request = make_request()
     url = _url(approval_request)
-    client.post(_url(approval_request, "decline"))
+    client.post(_url(approval_request, "decline"), {"confirm": "yes"})
     for method in (client.get, client.post):
         response = method(url)
         assert response.status_code in (200, 302)

@@ -83,7 +83,9 @@ def test_approver_approves_from_the_request_page_with_a_comment(client, team, ap
 
 def test_approver_declines_from_the_request_page(client, team, approval_request):
     client.force_login(team.approver)
-    client.post(reverse("approvals:decide", args=[approval_request.pk]), {"decision": "decline"})
+    client.post(
+        reverse("approvals:decide", args=[approval_request.pk]), {"decision": "decline", "confirm": "yes"}
+    )
     approval_request.refresh_from_db()
     assert approval_request.state == State.DECLINED
 
@@ -118,7 +120,7 @@ def test_request_page_shows_details_approver_and_timeline(client, team, approval
     client.force_login(team.approver)
     client.post(
         reverse("approvals:decide", args=[approval_request.pk]),
-        {"decision": "decline", "comment": "Too expensive."},
+        {"decision": "decline", "comment": "Too expensive.", "confirm": "yes"},
     )
     client.force_login(team.manager)
     page = client.get(reverse("approvals:detail", args=[approval_request.pk])).content.decode()

@@ -18,7 +18,7 @@ def test_accepting_a_direct_invite_creates_the_proposal_and_charges_the_jobs_con
     ada = freelancer(connects_balance=20)
     invite = direct_invite(ada, job=client_job(connects_price=6))
     client.force_login(ada)
-    response = client.post(reverse("jobs:invite_accept", args=[invite.pk]), follow=True)
+    response = client.post(reverse("jobs:invite_accept", args=[invite.pk]), {"confirm": "yes"}, follow=True)
     assert "6 Connects were spent" in response.content.decode()
     invite.refresh_from_db()
     assert invite.state == Invite.State.ACCEPTED and invite.responded_at
@@ -44,7 +44,7 @@ def test_a_short_balance_is_refused_with_a_clear_message_and_nothing_changes(cli
     ada = freelancer(connects_balance=5)
     invite = direct_invite(ada, job=client_job(connects_price=6))
     client.force_login(ada)
-    response = client.post(reverse("jobs:invite_accept", args=[invite.pk]), follow=True)
+    response = client.post(reverse("jobs:invite_accept", args=[invite.pk]), {"confirm": "yes"}, follow=True)
     assert "Accepting this invite costs 6 Connects and you have 5." in response.content.decode()
     invite.refresh_from_db()
     assert invite.state == Invite.State.PENDING

@@ -74,6 +74,6 @@ def test_accepting_emails_the_hiring_manager(client, mailoutbox, django_capture_
     invite = direct_invite()
     client.force_login(invite.freelancer)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("jobs:invite_accept", args=[invite.pk]))
+        client.post(reverse("jobs:invite_accept", args=[invite.pk]), {"confirm": "yes"})
     assert [m.to for m in mailoutbox] == [[invite.invited_by.email]]
     assert "accepted" in mailoutbox[0].subject

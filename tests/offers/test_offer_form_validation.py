@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from offers.models import Offer
-from tests.factories import CompanyFactory, JobFactory, approved_request, hiring_manager, sent_offer
+from tests.factories import JobFactory, approved_request, hiring_manager, sent_offer
 from tests.offers.helpers import modify_post, offer_post
 
 pytestmark = pytest.mark.django_db
@@ -95,16 +95,6 @@ def test_bad_byo_freelancer_is_refused(client, open_company, open_manager, overr
     assert message in html
 
 
-def test_byo_email_of_a_client_account_is_refused(client, open_company, open_manager):
-    job = JobFactory(company=open_company, posted_by=open_manager)
-    client_person = hiring_manager(CompanyFactory(), email="boss@elsewhere.test")
-    data = offer_post(
-        offer_type="byo", job=job.pk, freelancer_name="Boss", freelancer_email=client_person.email
-    )
-    html = _post_offer(client, open_manager, data)
-    assert "That email belongs to a Greenlight account that is not a freelancer." in html
-
-
 def test_offer_to_a_client_member_is_refused(client, open_manager, open_company):
     from tests.factories import FreelancerProfileFactory
 
@@ -146,15 +136,3 @@ def test_overlong_decline_reason_is_refused(client, manager, approval, talent):
     assert "Ensure this value has at most 2000 characters" in response.content.decode()
     offer.refresh_from_db()
     assert offer.state == "sent"
-
-
-def test_byo_email_of_a_closed_freelancer_account_says_so(client, open_company, open_manager):
-    """Telling the manager "not a freelancer" about a freelancer would send them looking for a typo."""
-    from tests.factories import freelancer
-
-    gone = freelancer(user__email="gone@example.test", user__is_active=False)
-    job = JobFactory(company=open_company, posted_by=open_manager)
-    data = offer_post(offer_type="byo", job=job.pk, freelancer_name="Gone", freelancer_email=gone.email)
-    html = _post_offer(client, open_manager, data)
-    assert "That freelancer&#x27;s Greenlight account is closed: it cannot receive offers." in html
-    assert "not a freelancer" not in html

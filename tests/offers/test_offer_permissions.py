@@ -68,7 +68,9 @@ def test_freelancer_offer_list_shows_only_their_own_offers(client, people, offer
 
 @pytest.mark.parametrize("role, expected", list(zip(ROLES, [302, 302, 404, 404, 404, "login"], strict=True)))
 def test_withdraw(client, people, offer, role, expected):
-    response = _client_as(client, people, role).post(reverse("offers:offer_withdraw", args=[offer.pk]))
+    response = _client_as(client, people, role).post(
+        reverse("offers:offer_withdraw", args=[offer.pk]), {"confirm": "yes"}
+    )
     _expect(response, expected)
     offer.refresh_from_db()
     assert offer.state == ("withdrawn" if role == "manager" else "sent")
@@ -96,7 +98,7 @@ def test_accept(client, people, offer, role, expected):
 @pytest.mark.parametrize("role, expected", list(zip(ROLES, [404, 404, 404, 302, 404, "login"], strict=True)))
 def test_decline(client, people, offer, role, expected):
     url = reverse("offers:offer_decline", args=[offer.pk])
-    response = _client_as(client, people, role).post(url, {"reason": "Not for me"})
+    response = _client_as(client, people, role).post(url, {"reason": "Not for me", "confirm": "yes"})
     _expect(response, expected)
     offer.refresh_from_db()
     assert offer.state == ("declined" if role == "addressee" else "sent")

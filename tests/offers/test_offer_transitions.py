@@ -127,11 +127,11 @@ def test_withdraw_after_the_validity_is_over_expires_the_approval(offer, manager
 def test_withdraw_twice_is_refused_and_changes_nothing(client, offer, manager, approval):
     client.force_login(manager)
     url = reverse("offers:offer_withdraw", args=[offer.pk])
-    client.post(url)
+    client.post(url, {"confirm": "yes"})
     withdrawn_at = Offer.objects.get().withdrawn_at
     transitions = ApprovalTransition.objects.count()
 
-    response = client.post(url, follow=True)
+    response = client.post(url, {"confirm": "yes"}, follow=True)
     assert "This offer was already withdrawn: it can no longer be withdrawn." in response.content.decode()
     assert Offer.objects.get().withdrawn_at == withdrawn_at
     assert ApprovalTransition.objects.count() == transitions and _state(approval) == "approved"
@@ -139,7 +139,7 @@ def test_withdraw_twice_is_refused_and_changes_nothing(client, offer, manager, a
 
 def test_withdraw_page_says_the_approval_is_free_again(client, offer, manager):
     client.force_login(manager)
-    response = client.post(reverse("offers:offer_withdraw", args=[offer.pk]), follow=True)
+    response = client.post(reverse("offers:offer_withdraw", args=[offer.pk]), {"confirm": "yes"}, follow=True)
     assert "Offer withdrawn. Its approval is available again for another offer." in response.content.decode()
 
 
@@ -177,7 +177,9 @@ def test_accepting_a_withdrawn_offer_is_refused(client, offer, manager, talent, 
 
 def test_decline_with_a_reason_releases_the_approval(client, offer, talent, approval):
     client.force_login(talent)
-    response = client.post(reverse("offers:offer_decline", args=[offer.pk]), {"reason": "Booked until May"})
+    response = client.post(
+        reverse("offers:offer_decline", args=[offer.pk]), {"reason": "Booked until May", "confirm": "yes"}
+    )
     assert response.status_code == 302
     assert _state(offer) == "declined" and offer.decline_reason == "Booked until May"
     assert _state(approval) == "approved"

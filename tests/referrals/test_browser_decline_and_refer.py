@@ -41,9 +41,12 @@ def test_a_beta_freelancer_declines_and_refers_and_the_referred_freelancer_accep
     page.get_by_role("link", name="Compiler optimisation").first.click()
     assert page.get_by_text("Referred by Ada Lovelace").first.is_visible()
     assert page.get_by_text("Grace is the best compiler person I know.").is_visible()
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Accept invite").click()
     page.wait_for_load_state()
     assert "Invite accepted" in page.content()
+    assert dialogs == ["Accept this invite? It costs no Connects."]
 
     referred_invite = Invite.objects.get(job=job, freelancer=grace)
     assert referred_invite.source == Invite.Source.REFERRAL and referred_invite.state == Invite.State.ACCEPTED
