@@ -6,6 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from .timezones import DEFAULT_TIME_ZONE, validate_time_zone
+
 CURRENCY_CHOICES = [
     ("USD", "USD – US dollar"),
     ("EUR", "EUR – Euro"),
@@ -46,6 +48,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField("staff status", default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # An IANA name. Guessed from the browser at sign-in until the person picks one in settings;
+    # time_zone_chosen records that they did, so a later sign-in never overrides their choice.
+    time_zone = models.CharField(max_length=64, default=DEFAULT_TIME_ZONE, validators=[validate_time_zone])
+    time_zone_chosen = models.BooleanField(default=False)
 
     objects = UserManager()
 

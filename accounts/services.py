@@ -1,11 +1,12 @@
-"""Writes on accounts: the Connects balance and its ledger, the inbox and email settings."""
+"""Writes on accounts: the Connects balance and its ledger, the inbox, email settings, time zone."""
 
 from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ConnectsLedgerEntry, FreelancerProfile, Notification, NotificationSetting
+from .models import ConnectsLedgerEntry, FreelancerProfile, Notification, NotificationSetting, User
+from .timezones import time_zone_names
 
 
 class ConnectsError(Exception):
@@ -83,3 +84,23 @@ def notification_settings_save(*, user, kinds: Iterable[str], email_enabled_kind
         [NotificationSetting(user=user, kind=kind, email_enabled=kind in enabled) for kind in kinds],
         update_conflicts=True, unique_fields=["user", "kind"], update_fields=["email_enabled"],
     )
+
+
+def user_time_zone_save(*, user, time_zone: str) -> None:
+    """The zone the person chose in settings; from now on a sign-in never guesses over it."""
+    if time_zone not in time_zone_names():
+        raise ValueError(f"Unknown time zone {time_zone!r}")
+    user.time_zone, user.time_zone_chosen = time_zone, True
+    user.save(update_fields=["time_zone", "time_zone_chosen"])
+
+
+def user_time_zone_guess(*, user, time_zone: str) -> bool:
+    """The browser's zone, sent with the sign-in form: kept only while the person has never
+    chosen one, and only if it is a real zone (anything else leaves them in UTC). True if kept."""
+    if user.time_zone_chosen or time_zone not in time_zone_names() or time_zone == user.time_zone:
+        return False
+    # Conditional on the row too: a choice saved meanwhile in another tab wins.
+    if not User.objects.filter(pk=user.pk, time_zone_chosen=False).update(time_zone=time_zone):
+        return False
+    user.time_zone = time_zone
+    return True

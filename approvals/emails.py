@@ -3,6 +3,7 @@ caller's transaction (accounts.notifications.notify); the relay emails it after 
 
 The email context holds plain values computed now (names, formatted money and dates, absolute
 links), so the email says what was true when the event happened and renders without the models.
+Times are formatted in the recipient's time zone, with the zone named.
 ``<kind>_notification(...)`` builds the values; ``send_<kind>(...)`` records them.
 """
 
@@ -13,6 +14,7 @@ from django.urls import reverse
 from accounts.mail import absolute_url
 from accounts.models import Notification
 from accounts.notifications import notify, notify_many
+from accounts.timezones import format_for
 from jobs.terms import format_money
 
 from .models import ApprovalRequest
@@ -25,13 +27,8 @@ def _date(day: datetime.date) -> str:
     return f"{day:%b} {day.day}, {day:%Y}"  # "Dec 6, 2026", as the pages show dates
 
 
-def _moment(when: datetime.datetime) -> str:
-    when = when.astimezone(datetime.UTC)
-    return f"{_date(when)} {when:%H:%M}"  # read with "UTC" after it
-
-
-def _values(approval_request: ApprovalRequest) -> dict:
-    """The request as the email templates read it: plain, JSON-serialisable values."""
+def _values(approval_request: ApprovalRequest, *, reader) -> dict:
+    """The request as the email templates read it, for ``reader``: plain, JSON-serialisable values."""
     resubmission_of = approval_request.resubmission_of if approval_request.resubmission_of_id else None
     return {
         "id": approval_request.pk,
@@ -52,7 +49,7 @@ def _values(approval_request: ApprovalRequest) -> dict:
         "approver_short_name": approval_request.approver.get_short_name(),
         "state": approval_request.state,
         "decision_comment": approval_request.decision_comment,
-        "expires_at": _moment(approval_request.expires_at),
+        "expires_at": format_for(reader, approval_request.expires_at),
         "decided": approval_request.decided_at is not None,
         "consumed": approval_request.consumed_at is not None,
         "resubmission_of_id": approval_request.resubmission_of_id,
@@ -60,9 +57,9 @@ def _values(approval_request: ApprovalRequest) -> dict:
     }
 
 
-def _context(approval_request: ApprovalRequest, **extra) -> dict:
+def _context(approval_request: ApprovalRequest, *, reader, **extra) -> dict:
     return {
-        "approval_request": _values(approval_request),
+        "approval_request": _values(approval_request, reader=reader),
         "detail_url": absolute_url(_detail_path(approval_request)),
         **extra,
     }
@@ -100,7 +97,9 @@ def new_request_notification(approval_request: ApprovalRequest) -> dict:
         "title": f"{approval_request.requester} asks you to approve “{approval_request.title}”",
         "link": _detail_path(approval_request),
         "template": "approvals/emails/new-request",
-        "context": _context(approval_request, **_decision_links(approval_request)),
+        "context": _context(
+            approval_request, reader=approval_request.approver, **_decision_links(approval_request)
+        ),
     }
 
 
@@ -120,6 +119,7 @@ def decision_notification(approval_request: ApprovalRequest) -> dict:
         "template": "approvals/emails/decision",
         "context": _context(
             approval_request,
+            reader=approval_request.requester,
             resubmit_url=_resubmit_url(approval_request),
             send_offer_url=absolute_url(
                 f"{reverse('offers:offer_create')}?approval_request={approval_request.pk}"
@@ -143,7 +143,9 @@ def expired_notification(approval_request: ApprovalRequest) -> dict:
         "title": f"Your {what} “{approval_request.title}” expired",
         "link": _detail_path(approval_request),
         "template": "approvals/emails/expired",
-        "context": _context(approval_request, resubmit_url=_resubmit_url(approval_request)),
+        "context": _context(
+            approval_request, reader=approval_request.requester, resubmit_url=_resubmit_url(approval_request)
+        ),
     }
 
 
@@ -165,7 +167,9 @@ def reminder_notification(approval_request: ApprovalRequest) -> dict:
         "title": f"Reminder: decide “{approval_request.title}” before it expires",
         "link": _detail_path(approval_request),
         "template": "approvals/emails/reminder",
-        "context": _context(approval_request, **_decision_links(approval_request)),
+        "context": _context(
+            approval_request, reader=approval_request.approver, **_decision_links(approval_request)
+        ),
     }
 
 

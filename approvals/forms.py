@@ -1,11 +1,10 @@
 from django import forms
-from django.utils import timezone
 
 from accounts.selectors import marketplace_freelancers
 from accounts.urls_safety import safe_next_path
 from jobs.forms import ContractTermsForm, FreelancerChoiceField
 from jobs.selectors import job_choices_for_company
-from jobs.terms import OfferType
+from jobs.terms import OfferType, earliest_start_date
 
 from . import selectors
 
@@ -83,7 +82,7 @@ class ApprovalRequestForm(ContractTermsForm):
         justification and its approver."""
         return {
             **selectors.approval_request_terms(approval_request),
-            "start_date": max(approval_request.start_date, timezone.localdate()).isoformat(),
+            "start_date": max(approval_request.start_date, earliest_start_date()).isoformat(),
             "justification": approval_request.justification,
             "approver": approval_request.approver_id,
         }

@@ -44,7 +44,9 @@ MAX_START_DAYS_AHEAD = 365
 
 
 def earliest_start_date() -> datetime.date:
-    return timezone.localdate()
+    # UTC's date, not the reader's: the request's zone is active in views and not in tasks, and
+    # one rule must give one answer wherever it runs.
+    return timezone.localdate(timezone=datetime.UTC)
 
 
 class NamesFreelancer:

@@ -37,3 +37,15 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// The sign-in form sends the browser's time zone; the server keeps it only for someone who
+// has never chosen one in settings. Without JavaScript the field stays empty (UTC).
+document.addEventListener("DOMContentLoaded", () => {
+  const field = document.querySelector('input[type="hidden"][name="time_zone"]');
+  if (!field) return;
+  try {
+    field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch (error) {
+    // A browser without Intl time zones: leave it empty.
+  }
+});

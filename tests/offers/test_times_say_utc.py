@@ -1,4 +1,5 @@
-"""Every time of day on a page says UTC, as the approvals pages already do (the app stores and shows UTC)."""
+"""Every time of day on a page names its zone: UTC for a reader in UTC, the default (see
+tests/approvals/test_local_time.py for readers elsewhere)."""
 
 import re
 
