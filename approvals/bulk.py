@@ -77,9 +77,13 @@ def _expire_stale_query(batch_size: int) -> tuple[str, dict]:
         f"CASE WHEN e.freelancer_id IS NOT NULL THEN {person('f')} "
         "WHEN e.freelancer_name <> '' THEN e.freelancer_name ELSE e.freelancer_email END"
     )
-    # jobs.terms.format_money and emails._date / _moment: "1,234.50 USD", "Dec 6, 2026 09:30".
+    # jobs.terms.format_money and accounts.timezones.format_for: "1,234.50 USD",
+    # "Dec 6, 2026 09:30 CET" in the requester's zone, named (PostgreSQL's abbreviation for it).
     amount = "to_char(e.amount, 'FM9,999,999,999,990.00') || ' ' || e.currency"
-    expires_at = "to_char(e.expires_at AT TIME ZONE 'UTC', 'Mon FMDD, YYYY HH24:MI')"
+    expires_at = (
+        "to_char(e.expires_at AT TIME ZONE COALESCE(tz.name, 'UTC'), 'Mon FMDD, YYYY HH24:MI')"
+        " || ' ' || COALESCE(tz.abbrev, 'UTC')"
+    )
     detail_path = path("detail")
     offer_type = label("e.offer_type", OfferType.choices, "offer_type")
     contract_type = label("e.contract_type", ContractType.choices, "contract_type")
@@ -156,6 +160,7 @@ def _expire_stale_query(batch_size: int) -> tuple[str, dict]:
         LEFT JOIN {request} AS previous ON previous.id = e.resubmission_of_id
         LEFT JOIN {NotificationSetting._meta.db_table} AS setting
             ON setting.user_id = e.requester_id AND setting.kind = %(kind)s
+        LEFT JOIN pg_timezone_names AS tz ON tz.name = requester.time_zone
         ORDER BY e.id
         ON CONFLICT (key) DO NOTHING
         RETURNING id, email_state

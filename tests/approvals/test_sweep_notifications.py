@@ -9,6 +9,7 @@ from django.utils import timezone
 
 import accounts.tasks
 from accounts.models import Notification, NotificationSetting
+from accounts.timezones import format_for
 from approvals import bulk, services
 from approvals.models import ApprovalRequest, ApprovalTransition
 from tests.factories import JobFactory, hiring_manager, move_past_expiry
@@ -196,10 +197,9 @@ def test_sql_and_orm_sweeps_write_the_same_notification(team, make_request, monk
 
 
 def emails_moment(approval_request):
-    """How emails show a moment: "Mar 5, 2027 09:30" (read with UTC after it)."""
+    """How emails show a moment: in the requester's zone, named ("Mar 5, 2027 09:30 UTC")."""
     approval_request.refresh_from_db()
-    when = approval_request.expires_at.astimezone(datetime.UTC)
-    return f"{when:%b} {when.day}, {when:%Y %H:%M}"
+    return format_for(approval_request.requester, approval_request.expires_at)
 
 
 def test_reminder_scan_notifies_each_approver_once_with_one_click_links(
