@@ -54,7 +54,8 @@ def test_people_work_normally_while_the_broker_is_stopped_and_the_relay_catches_
         _post(client, manager, reverse("offers:offer_create"), offer, callbacks)
         # A freelancer accepts an invite; another declines one and refers a colleague.
         accepted = direct_invite(freelancer(connects_balance=20))
-        _post(client, accepted.freelancer, reverse("jobs:invite_accept", args=[accepted.pk]), {}, callbacks)
+        accept = reverse("jobs:invite_accept", args=[accepted.pk])
+        _post(client, accepted.freelancer, accept, {"confirm": "yes"}, callbacks)
         declined = direct_invite(beta_freelancer())
         referred = freelancer()
         _post(client, declined.freelancer, reverse("referrals:refer", args=[declined.pk]), {
