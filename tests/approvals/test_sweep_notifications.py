@@ -100,6 +100,20 @@ def test_sweep_skips_the_email_of_a_requester_who_turned_expiry_emails_off_but_k
     assert publishes == [[heard_entry.pk]]
 
 
+def test_sweep_gives_the_expiry_time_in_the_requesters_zone_named(team, make_request, publishes):
+    team.manager.time_zone = "Asia/Kolkata"
+    team.manager.save(update_fields=["time_zone"])
+    stale = move_past_expiry(make_request(title="Far away"))
+
+    assert services.approval_requests_expire_stale() == 1
+
+    stale.refresh_from_db()
+    entry = Notification.objects.get(key=f"approval-expired:{stale.pk}")
+    shown = entry.context["approval_request"]["expires_at"]
+    assert shown == format_for(team.manager, stale.expires_at)
+    assert shown.endswith(" IST")
+
+
 def test_sweep_enqueues_one_delivery_task_per_hundred_notifications_after_each_batch(
     team, make_request, publishes, django_capture_on_commit_callbacks
 ):
