@@ -51,9 +51,11 @@ def _unread_count(user) -> int:
 
 def _awaiting_decision_count(user) -> int:
     # accounts is the lowest app and may not import approvals; the reverse relation that
-    # ApprovalRequest.approver declares on User (related_name="approval_requests_to_decide") reaches
-    # the table by name, without an import. The filter mirrors the dashboard's "awaiting my
-    # decision": pending, not yet past its deadline, in the approver's own company.
-    return user.approval_requests_to_decide.filter(
-        company_id=user.membership.company_id, state="pending", expires_at__gt=timezone.now()
+    # StepApprover.approver declares on User (related_name="approval_decisions") reaches the
+    # table by name, without an import. The filter mirrors the dashboard's "awaiting your
+    # decision": undecided, on the active step of a pending request not yet past its deadline,
+    # in the approver's own company.
+    return user.approval_decisions.filter(
+        decision="pending", step__state="active", request__state="pending",
+        request__expires_at__gt=timezone.now(), request__company_id=user.membership.company_id,
     ).count()

@@ -10,6 +10,8 @@ DEMO_PASSWORD = "greenlight-demo"
 COMPANIES = [
     {"name": "Acme Corp", "is_enterprise": True, "approvals_enabled": True},
     {"name": "Globex", "is_enterprise": False, "approvals_enabled": False},
+    # A two-step approval chain (approvals.demo gives it its policy).
+    {"name": "Initech", "is_enterprise": True, "approvals_enabled": True},
 ]
 
 MEMBERS = [
@@ -17,6 +19,10 @@ MEMBERS = [
     ("approver@acme.test", "Alan Approver", "Acme Corp", False, True),
     ("approver2@acme.test", "Beatrice Approver", "Acme Corp", False, True),
     ("manager@globex.test", "Gus Globex", "Globex", True, False),
+    ("manager@initech.test", "Irene Manager", "Initech", True, False),
+    ("lead@initech.test", "Leo Lead", "Initech", False, True),
+    ("cfo@initech.test", "Cora Cfo", "Initech", False, True),
+    ("controller@initech.test", "Carl Controller", "Initech", False, True),
 ]
 
 FREELANCERS = [

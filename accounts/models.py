@@ -252,6 +252,8 @@ class Notification(models.Model):
         APPROVAL_REMINDER = "approval-reminder", "Reminder: a request expires soon"
         APPROVAL_DECISION = "approval-decision", "Your request was approved or declined"
         APPROVAL_EXPIRED = "approval-expired", "Your request or approval expired"
+        # In-app only: a step of the requester's chain was approved and the next one notified.
+        APPROVAL_STEP_PASSED = "approval-step-passed", "A step of your request was approved"
         OFFER_SENT = "offer-sent", "You received an offer"
         OFFER_MODIFIED = "offer-modified", "An offer to you was changed"
         OFFER_WITHDRAWN = "offer-withdrawn", "An offer to you was withdrawn"

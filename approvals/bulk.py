@@ -133,8 +133,9 @@ def _expire_stale_query(batch_size: int) -> tuple[str, dict]:
                     'company_name', company.name,
                     'requester_name', {person('requester')},
                     'requester_short_name', {short_name('requester')},
-                    'approver_name', {person('approver')},
-                    'approver_short_name', {short_name('approver')},
+                    'approver_name', CASE WHEN e.decided_by_names <> '' THEN e.decided_by_names
+                        ELSE COALESCE({person('approver')}, '') END,
+                    'approver_short_name', {short_name('requester')},
                     'state', e.state,
                     'decision_comment', e.decision_comment,
                     'expires_at', {expires_at},
@@ -153,7 +154,7 @@ def _expire_stale_query(batch_size: int) -> tuple[str, dict]:
             0, %(now)s, '', ''
         FROM expired AS e
         JOIN {users} AS requester ON requester.id = e.requester_id
-        JOIN {users} AS approver ON approver.id = e.approver_id
+        LEFT JOIN {users} AS approver ON approver.id = e.approver_id
         JOIN {Company._meta.db_table} AS company ON company.id = e.company_id
         LEFT JOIN {users} AS f ON f.id = e.freelancer_id
         LEFT JOIN {Job._meta.db_table} AS job ON job.id = e.job_id

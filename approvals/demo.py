@@ -1,6 +1,12 @@
 """Demo approval requests for Acme: manager@acme.test asks approver@acme.test, one or more
 in every state, so each dashboard tab has rows. Idempotent: keyed by title per company.
 
+Initech gets a two-step policy: "Team lead" (lead@, any one), then "Finance" (cfo@ and
+controller@, all of them) when the amount is at least 5,000 USD fixed or 100 USD an hour.
+Acme keeps the default policy (one approver chosen by the requester). A Program Success
+Manager (psm@greenlight.test, staff, not a superuser) may edit companies and their policies
+in the admin.
+
 Rows are built through the lifecycle rules (``_apply``: transition, save, audit log) without
 sending email; expired ones are created with a decision window already over and expired by
 the same transition the sweep records. The "consumed" one is left approved: offers.demo
@@ -16,8 +22,28 @@ from django.utils import timezone
 from accounts.models import Company, User
 from jobs.models import Job
 
-from .models import ApprovalRequest, ApprovalTransition
-from .services import _apply, approval_request_lock
+from .models import (
+    ApprovalPolicy,
+    ApprovalRequest,
+    ApprovalTransition,
+    Decision,
+    PolicyStep,
+    StepApprover,
+    StepRule,
+    StepState,
+)
+from .services import _apply, approval_request_lock, approval_request_record_chain
+
+PSM_EMAIL = "psm@greenlight.test"
+# What the Program Success Manager may do in the admin: companies and their approval policies.
+PSM_PERMISSIONS = [
+    ("accounts", "company", ["view", "change"]),
+    ("accounts", "membership", ["view", "add", "change"]),
+    ("accounts", "user", ["view"]),
+    ("approvals", "approvalpolicy", ["view", "add", "change"]),
+    ("approvals", "policystep", ["view", "add", "change", "delete"]),
+    ("approvals", "approvalrequest", ["view"]),
+]
 
 # title, freelancer email, job title (or None), contract, amount, hours, what happens
 REQUESTS = [
@@ -39,6 +65,46 @@ REQUESTS = [
 
 
 def seed():
+    _seed_initech_policy()
+    _seed_psm()
+    return _seed_acme_requests()
+
+
+def _seed_initech_policy():
+    company = Company.objects.filter(name="Initech").first()
+    if company is None or ApprovalPolicy.objects.filter(company=company).exists():
+        return
+    people = {u.email: u for u in User.objects.filter(email__endswith="@initech.test")}
+    policy = ApprovalPolicy.objects.create(company=company)
+    lead = PolicyStep.objects.create(policy=policy, position=1, name="Team lead", rule=StepRule.ANY)
+    lead.approvers.set([people["lead@initech.test"]])
+    finance = PolicyStep.objects.create(
+        policy=policy, position=2, name="Finance", rule=StepRule.ALL, condition_currency="USD",
+        min_fixed_price=Decimal("5000.00"), min_hourly_rate=Decimal("100.00"),
+    )
+    finance.approvers.set([people["cfo@initech.test"], people["controller@initech.test"]])
+
+
+def _seed_psm():
+    from django.contrib.auth.models import Permission
+
+    from accounts.demo import DEMO_PASSWORD
+
+    psm, created = User.objects.get_or_create(
+        email=PSM_EMAIL, defaults={"full_name": "Priya Success", "is_staff": True}
+    )
+    if not created:
+        return
+    psm.set_password(DEMO_PASSWORD)
+    psm.save(update_fields=["password"])
+    for app_label, model, actions in PSM_PERMISSIONS:
+        psm.user_permissions.add(*Permission.objects.filter(
+            content_type__app_label=app_label,
+            codename__in=[f"{action}_{model}" for action in actions],
+        ))
+
+
+def _seed_acme_requests():
     company = Company.objects.filter(name="Acme Corp").first()
     manager = User.objects.filter(email="manager@acme.test").first()
     approver = User.objects.filter(email="approver@acme.test").first()
@@ -75,17 +141,27 @@ def _seed_one(company, manager, approver, title, freelancer_email, job_title, co
     ApprovalTransition.objects.create(
         request=approval_request, actor=manager, name="create", target_state="pending"
     )
+    step = approval_request_record_chain(approval_request, chosen_approver=approver)
     approval_request = approval_request_lock(approval_request_id=approval_request.pk)
+    if outcome in ("approved", "consumed", "expired-after-approval", "declined"):
+        approved = outcome != "declined"
+        StepApprover.objects.filter(step=step).update(
+            decision=Decision.APPROVED if approved else Decision.DECLINED, decided_at=now,
+            comment="Budget confirmed." if approved else "Over budget for this quarter; try a smaller scope.",
+        )
+        step.state, step.completed_at = (StepState.PASSED if approved else StepState.DECLINED), now
+        step.save(update_fields=["state", "completed_at"])
+        approval_request.decided_by_names = str(approver)
     if outcome in ("approved", "consumed", "expired-after-approval"):
         # An approval that ran out unused gets a validity already over.
         valid_until = now + datetime.timedelta(days=-1 if past else company.approval_validity_days)
         approval_request.decision_comment = "Budget confirmed."
         _apply(approval_request, "approve", actor=approver, comment="Budget confirmed.",
-               valid_until=valid_until)
+               step_name=step.name, valid_until=valid_until)
     elif outcome == "declined":
         approval_request.decision_comment = "Over budget for this quarter; try a smaller scope."
         _apply(approval_request, "decline", actor=approver,
-               comment=approval_request.decision_comment)
+               comment=approval_request.decision_comment, step_name=step.name)
     if past:
         _apply(approval_request, "expire", actor=None, comment="Demo: window passed.")
     return approval_request

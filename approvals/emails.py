@@ -17,7 +17,7 @@ from accounts.notifications import notify, notify_many
 from accounts.timezones import format_for
 from jobs.terms import format_money
 
-from .models import ApprovalRequest
+from .models import ApprovalRequest, Decision, RequestStep, StepApprover, StepState
 from .tokens import make_decision_token
 
 Kind = Notification.Kind
@@ -45,8 +45,10 @@ def _values(approval_request: ApprovalRequest, *, reader) -> dict:
         "company_name": approval_request.company.name,
         "requester_name": str(approval_request.requester),
         "requester_short_name": approval_request.requester.get_short_name(),
-        "approver_name": str(approval_request.approver),
-        "approver_short_name": approval_request.approver.get_short_name(),
+        # Who decided (every approver whose approval counted, or who declined), else who was
+        # still to decide: the undecided approvers of the active step.
+        "approver_name": approval_request.decided_by_names or _waiting_names(approval_request),
+        "approver_short_name": reader.get_short_name() if reader is not None else "",
         "state": approval_request.state,
         "decision_comment": approval_request.decision_comment,
         "expires_at": format_for(reader, approval_request.expires_at),
@@ -55,6 +57,18 @@ def _values(approval_request: ApprovalRequest, *, reader) -> dict:
         "resubmission_of_id": approval_request.resubmission_of_id,
         "resubmission_of_state": resubmission_of.get_state_display().lower() if resubmission_of else "",
     }
+
+
+def _waiting_names(approval_request: ApprovalRequest) -> str:
+    names = [
+        str(seat.approver)
+        for seat in StepApprover.objects.filter(
+            request_id=approval_request.pk, decision=Decision.PENDING, step__state=StepState.ACTIVE
+        ).select_related("approver").order_by("id")
+    ]
+    if len(names) <= 1:
+        return "".join(names) or "no approver"
+    return ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
 def _context(approval_request: ApprovalRequest, *, reader, **extra) -> dict:
@@ -69,16 +83,30 @@ def _detail_path(approval_request: ApprovalRequest) -> str:
     return reverse("approvals:detail", args=[approval_request.pk])
 
 
-def _decision_links(approval_request: ApprovalRequest) -> dict:
-    """One-click Approve / Decline links, signed now for this approver and this expiry."""
+def _decision_links(approval_request: ApprovalRequest, seat: StepApprover) -> dict:
+    """One-click Approve / Decline links, signed now for this approver of this step and this
+    expiry."""
     return {
         f"{action}_url": absolute_url(
             reverse(
                 "approvals:email_decision",
-                args=[make_decision_token(approval_request=approval_request, action=action)],
+                args=[make_decision_token(approval_request=approval_request, seat=seat, action=action)],
             )
         )
         for action in ("approve", "decline")
+    }
+
+
+def _step_values(approval_request: ApprovalRequest, step: RequestStep) -> dict:
+    """Where the approver's step stands in the chain (the email says so when there are several)."""
+    steps = list(approval_request.steps.exclude(state=StepState.SKIPPED).order_by("position"))
+    position = next((i for i, s in enumerate(steps, start=1) if s.pk == step.pk), 1)
+    return {
+        "step_name": step.name,
+        "step_number": position,
+        "steps_total": len(steps),
+        "step_rule": step.rule_display,
+        "steps_passed": [s.name for s in steps if s.state == StepState.PASSED],
     }
 
 
@@ -86,26 +114,55 @@ def _resubmit_url(approval_request: ApprovalRequest) -> str:
     return absolute_url(reverse("approvals:resubmit", args=[approval_request.pk]))
 
 
-def new_request_notification(approval_request: ApprovalRequest) -> dict:
+def new_request_notification(approval_request: ApprovalRequest, seat: StepApprover) -> dict:
     if approval_request.resubmission_of_id:
         # The caller's copy may predate its decline or expiry; the email says what it is now.
         approval_request.resubmission_of.refresh_from_db(fields=["state"])
     return {
-        "key": f"approval-new:{approval_request.pk}",
+        "key": f"approval-new:{approval_request.pk}:{seat.step_id}:{seat.approver_id}",
         "kind": Kind.APPROVAL_NEW,
-        "recipient": approval_request.approver,
+        "recipient": seat.approver,
         "title": f"{approval_request.requester} asks you to approve “{approval_request.title}”",
         "link": _detail_path(approval_request),
         "template": "approvals/emails/new-request",
         "context": _context(
-            approval_request, reader=approval_request.approver, **_decision_links(approval_request)
+            approval_request, reader=seat.approver, **_decision_links(approval_request, seat),
+            **_step_values(approval_request, seat.step),
         ),
     }
 
 
-def send_new_request(approval_request: ApprovalRequest) -> Notification:
-    """To the approver: the details and one-click Approve / Decline links."""
-    return notify(**new_request_notification(approval_request))
+def send_step_activated(approval_request: ApprovalRequest, step: RequestStep) -> list[Notification]:
+    """To each approver of a step that has just become active (the first when the request is
+    created, the next when one passes): the details and their own one-click links. A step has
+    at most ten approvers, so one notify each."""
+    seats = (
+        StepApprover.objects.filter(step=step, decision=Decision.PENDING)
+        .select_related("approver", "step").order_by("id")
+    )
+    return [notify(**new_request_notification(approval_request, seat)) for seat in seats]
+
+
+def send_new_request(approval_request: ApprovalRequest) -> list[Notification]:
+    """To the undecided approvers of the request's active step."""
+    step = approval_request.steps.get(state=StepState.ACTIVE)
+    return send_step_activated(approval_request, step)
+
+
+def send_step_passed(
+    approval_request: ApprovalRequest, passed: RequestStep, following: RequestStep
+) -> Notification:
+    """In-app, to the requester: a step of their chain passed and the next one is deciding."""
+    return notify(
+        key=f"approval-step-passed:{approval_request.pk}:{passed.pk}",
+        kind=Kind.APPROVAL_STEP_PASSED,
+        recipient=approval_request.requester,
+        title=(
+            f"“{approval_request.title}”: the step “{passed.name}” approved; "
+            f"now with “{following.name}”"
+        ),
+        link=_detail_path(approval_request),
+    )
 
 
 def decision_notification(approval_request: ApprovalRequest) -> dict:
@@ -114,7 +171,7 @@ def decision_notification(approval_request: ApprovalRequest) -> dict:
         "key": f"approval-decision:{approval_request.pk}",
         "kind": Kind.APPROVAL_DECISION,
         "recipient": approval_request.requester,
-        "title": f"{approval_request.approver} {verb} your request “{approval_request.title}”",
+        "title": f"{approval_request.decided_by_names} {verb} your request “{approval_request.title}”",
         "link": _detail_path(approval_request),
         "template": "approvals/emails/decision",
         "context": _context(
@@ -159,25 +216,29 @@ def send_expired_to_each(approval_requests) -> list[int]:
     return notify_many([expired_notification(approval_request) for approval_request in approval_requests])
 
 
-def reminder_notification(approval_request: ApprovalRequest) -> dict:
+def reminder_notification(seat: StepApprover) -> dict:
+    """``seat.request`` is the request, with its company, requester, freelancer and job."""
+    approval_request = seat.request
     return {
-        "key": f"approval-reminder:{approval_request.pk}",
+        "key": f"approval-reminder:{approval_request.pk}:{seat.approver_id}",
         "kind": Kind.APPROVAL_REMINDER,
-        "recipient": approval_request.approver,
+        "recipient": seat.approver,
         "title": f"Reminder: decide “{approval_request.title}” before it expires",
         "link": _detail_path(approval_request),
         "template": "approvals/emails/reminder",
         "context": _context(
-            approval_request, reader=approval_request.approver, **_decision_links(approval_request)
+            approval_request, reader=seat.approver, **_decision_links(approval_request, seat),
+            **_step_values(approval_request, seat.step),
         ),
     }
 
 
-def send_reminder(approval_request: ApprovalRequest) -> Notification:
-    """To the approver, a day before a pending request expires, with the one-click links."""
-    return notify(**reminder_notification(approval_request))
+def send_reminder(seat: StepApprover) -> Notification:
+    """To an undecided approver of the active step, a day before a pending request expires,
+    with their one-click links."""
+    return notify(**reminder_notification(seat))
 
 
-def send_reminder_to_each(approval_requests) -> list[int]:
+def send_reminder_to_each(seats) -> list[int]:
     """The reminder scan: every approver's reminder in one INSERT."""
-    return notify_many([reminder_notification(approval_request) for approval_request in approval_requests])
+    return notify_many([reminder_notification(seat) for seat in seats])

@@ -6,7 +6,7 @@ from jobs.forms import ContractTermsForm, FreelancerChoiceField
 from jobs.selectors import job_choices_for_company
 from jobs.terms import OfferType, earliest_start_date
 
-from . import selectors
+from . import policies, selectors
 
 # GET parameters that may prefill the form (the offers page links here with them).
 PREFILL_FIELDS = (
@@ -60,6 +60,18 @@ class ApprovalRequestForm(ContractTermsForm):
         self.user = user
         self.fields["job"].queryset = job_choices_for_company(user=user)
         self.fields["freelancer"].queryset = marketplace_freelancers()
+        membership = user.membership_or_none
+        # The chain this request will go through (shown on the form); the approver field is
+        # there only when a step lets the requester choose, required unless that step is
+        # conditional (the service then asks for it when the condition applies).
+        self.policy = policies.policy_for(membership.company_id) if membership else policies.default_policy()
+        chosen = [step for step in self.policy.steps if step.chosen_by_requester]
+        if not chosen:
+            del self.fields["approver"]
+            return
+        self.fields["approver"].required = not chosen[0].has_condition
+        if len(self.policy.steps) > 1:
+            self.fields["approver"].label = f"Approver for “{chosen[0].name}”"
         approvers = selectors.company_approvers(user=user)
         self.fields["approver"].queryset = approvers
         if not self.is_bound and "approver" not in self.initial:
@@ -125,7 +137,7 @@ class ApprovalRequestForm(ContractTermsForm):
             "weekly_hour_limit": data["weekly_hour_limit"],
             "start_date": data["start_date"],
             "justification": data["justification"].strip(),
-            "approver": data["approver"],
+            "approver": data.get("approver"),
         }
 
 

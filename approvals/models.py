@@ -31,9 +31,13 @@ class ApprovalRequest(NamesFreelancer, FSMModelMixin, models.Model):
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="approval_requests_made"
     )
-    # The one approver who decides this request.
+    # The approver the requester chose, when the company's policy has a step "chosen by the
+    # requester" (the default policy is that one step). Who decides is recorded per step:
+    # ``steps`` and their ``approvers`` (RequestStep, StepApprover).
     approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="approval_requests_to_decide"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="approval_requests_chosen_for",
+        help_text="The approver the requester chose for the step that lets them choose.",
     )
 
     # What is to be offered.
@@ -67,6 +71,9 @@ class ApprovalRequest(NamesFreelancer, FSMModelMixin, models.Model):
     state = FSMField(default=State.PENDING, choices=State.choices, protected=True, db_index=True)
     expires_at = models.DateTimeField(db_index=True)
     decision_comment = models.TextField(blank=True)
+    # Who approved (every approver whose approval counted, in chain order) or who declined,
+    # written when the request is decided, so lists name them without reading the chain.
+    decided_by_names = models.CharField(max_length=500, blank=True, db_default="")
     decided_at = models.DateTimeField(null=True, blank=True)
     consumed_at = models.DateTimeField(null=True, blank=True)
     expired_at = models.DateTimeField(null=True, blank=True)
@@ -154,6 +161,8 @@ class ApprovalTransition(models.Model):
         help_text="Empty when the system made the change (expiry sweep).",
     )
     name = models.CharField(max_length=30)
+    # The step a decision was made in ("Team lead"); empty for changes of the whole request.
+    step_name = models.CharField(max_length=100, blank=True, db_default="")
     source_state = models.CharField(max_length=20, blank=True)
     target_state = models.CharField(max_length=20)
     comment = models.TextField(blank=True)
@@ -179,3 +188,197 @@ def _state_label(state: str) -> str:
         return State(state).label
     except ValueError:
         return state
+
+
+# Approval policies: which offers need approval at a company, and the chain of steps that
+# decides them. Staff edit them in the admin; a request copies the chain when it is created
+# (RequestStep, StepApprover), so editing a policy never changes a request in flight.
+
+MAX_POLICY_STEPS = 5
+MAX_STEP_APPROVERS = 10
+
+
+class Coverage(models.TextChoices):
+    ALL = "all", "Direct, BYO and payroll offers"
+    DIRECT = "direct", "Direct offers"
+    BYO_PAYROLL = "byo_payroll", "BYO and payroll offers"
+
+
+class StepRule(models.TextChoices):
+    ALL = "all", "All of them"
+    ANY = "any", "Any one of them"
+    AT_LEAST = "at_least", "At least N of them"
+
+
+def required_approvals(rule: str, required_count: int | None, approvers: int) -> int:
+    """How many approvals a step with ``approvers`` approvers needs under its rule."""
+    if rule == StepRule.ALL:
+        return approvers
+    if rule == StepRule.ANY:
+        return 1
+    return required_count or 1
+
+
+def rule_label(rule: str, required_count: int | None) -> str:
+    """The rule as a person reads it: "all must approve", "any one", "at least 2"."""
+    if rule == StepRule.ALL:
+        return "All must approve"
+    if rule == StepRule.ANY:
+        return "Any one approves"
+    return f"At least {required_count or 1} approve"
+
+
+class ApprovalPolicy(models.Model):
+    """A company's approval policy: which offers need approval and the ordered steps that
+    decide them (at most five). A company without one uses the default: one step whose
+    approver the requester chooses, for every offer type (``approvals.policies``)."""
+
+    company = models.OneToOneField(Company, on_delete=models.CASCADE, related_name="approval_policy")
+    applies_to = models.CharField(
+        "offers that need approval", max_length=20, choices=Coverage.choices, default=Coverage.ALL
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "approval policies"
+
+    def __str__(self):
+        return f"Approval policy of {self.company}"
+
+    def covers(self, offer_type: str) -> bool:
+        return covers(self.applies_to, offer_type)
+
+
+def covers(applies_to: str, offer_type: str) -> bool:
+    """Whether a policy covering ``applies_to`` requires approval for ``offer_type``."""
+    if applies_to == Coverage.ALL:
+        return True
+    if applies_to == Coverage.DIRECT:
+        return offer_type == OfferType.DIRECT
+    return offer_type in (OfferType.BYO, OfferType.PAYROLL)
+
+
+class PolicyStep(models.Model):
+    """One step of a policy: its approvers (or the one the requester chooses), its rule, and
+    an optional condition on the offer's amount.
+
+    The condition: the step applies when the amount is at or above the threshold for the
+    contract type (a fixed price, or an hourly rate) in ``condition_currency``. A threshold left
+    empty puts no condition on that contract type; a request in another currency gets the step
+    (its page says why), since amounts in different currencies cannot be compared.
+    """
+
+    policy = models.ForeignKey(ApprovalPolicy, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField(default=1)
+    name = models.CharField(max_length=100)
+    chosen_by_requester = models.BooleanField(
+        "approver chosen by the requester", default=False,
+        help_text="The requester picks one approver of the company on the request form; "
+        "the approvers and the rule below are then not used.",
+    )
+    approvers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+",
+        help_text=f"Members with the approver role, at most {MAX_STEP_APPROVERS}.",
+    )
+    rule = models.CharField(max_length=10, choices=StepRule.choices, default=StepRule.ALL)
+    required_count = models.PositiveSmallIntegerField(
+        "N", null=True, blank=True, help_text="For “at least N”: how many must approve."
+    )
+    condition_currency = models.CharField(
+        max_length=3, choices=CURRENCY_CHOICES, blank=True,
+        help_text="The currency of the thresholds. Empty: the step always applies.",
+    )
+    min_fixed_price = models.DecimalField(
+        "from a fixed price of", max_digits=12, decimal_places=2, null=True, blank=True,
+    )
+    min_hourly_rate = models.DecimalField(
+        "from an hourly rate of", max_digits=12, decimal_places=2, null=True, blank=True,
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def has_condition(self) -> bool:
+        return bool(self.condition_currency) and (
+            self.min_fixed_price is not None or self.min_hourly_rate is not None
+        )
+
+
+class StepState(models.TextChoices):
+    WAITING = "waiting", "Waiting for an earlier step"
+    ACTIVE = "active", "Deciding now"
+    PASSED = "passed", "Approved"
+    DECLINED = "declined", "Declined"
+    SKIPPED = "skipped", "Skipped"
+
+
+class RequestStep(models.Model):
+    """One step of a request's chain, copied from the policy when the request was created:
+    its name, rule and approvers as they were then, and whether its condition applied."""
+
+    request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=100)
+    rule = models.CharField(max_length=10, choices=StepRule.choices)
+    required_count = models.PositiveSmallIntegerField(
+        help_text="Approvals needed to pass the step (after leaving out the requester)."
+    )
+    chosen_by_requester = models.BooleanField(default=False)
+    # The condition as it read when the request was created, and what it made of this request.
+    condition = models.CharField(max_length=300, blank=True)
+    condition_outcome = models.CharField(max_length=300, blank=True)
+    state = models.CharField(max_length=10, choices=StepState.choices)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "position"], name="request_step_position_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.name}"
+
+    @property
+    def rule_display(self) -> str:
+        if self.chosen_by_requester:
+            return "Chosen by the requester"
+        return rule_label(self.rule, self.required_count)
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", "Waiting"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+    NOT_NEEDED = "not_needed", "Not needed"
+
+
+class StepApprover(models.Model):
+    """One approver of one step of a request, and their decision."""
+
+    step = models.ForeignKey(RequestStep, on_delete=models.CASCADE, related_name="approvers")
+    # The step's request, repeated so "awaiting my decision" is one indexed lookup.
+    request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="step_approvers")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="approval_decisions"
+    )
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["step__position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["step", "approver"], name="step_approver_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["approver", "decision"], name="step_approver_by_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.approver} ({self.get_decision_display()})"

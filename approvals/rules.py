@@ -2,7 +2,7 @@
 returning the refusal to show, or None when the user may. Services enforce them; views and
 templates use them to decide what to show."""
 
-from .models import ApprovalRequest, State
+from .models import ApprovalRequest, Decision, State, StepApprover, StepState
 
 # The final states a requester may copy into a new request.
 RESUBMITTABLE_STATES = (State.DECLINED, State.EXPIRED)
@@ -64,12 +64,15 @@ def can_use_for_offer(user, approval_request: ApprovalRequest) -> str | None:
 
 
 def can_decide(user, approval_request: ApprovalRequest) -> str | None:
-    """Approve or decline: the request's approver, active and still an approver of its
-    company, never its requester; and only while the request is pending and not past expiry."""
+    """Approve or decline: an approver of the request's active step who has not decided yet,
+    active and still an approver of its company, never its requester; and only while the
+    request is pending and not past expiry. Approvers of a later step may open the request but
+    not decide it before their step is reached."""
     if user is None or user.pk == approval_request.requester_id:
         return "You cannot decide your own request."
-    if user.pk != approval_request.approver_id:
-        return "Only the approver assigned to this request can decide it."
+    seats = [seat for seat in seats_of(approval_request) if seat.approver_id == user.pk]
+    if not seats:
+        return "Only the approvers of this request can decide it."
     if not user.is_active:
         return "This account is deactivated: it cannot decide requests."
     membership = user.membership_or_none
@@ -81,4 +84,36 @@ def can_decide(user, approval_request: ApprovalRequest) -> str | None:
         return "You no longer hold the approver role at this company."
     if approval_request.state != State.PENDING or approval_request.is_past_expiry:
         return state_refusal(approval_request, "decided")
-    return None
+    if any(seat.decision == Decision.PENDING and seat.step.state == StepState.ACTIVE for seat in seats):
+        return None
+    seat = seats[-1]
+    if seat.decision in (Decision.APPROVED, Decision.DECLINED):
+        return f"You already {seat.get_decision_display().lower()} this request."
+    if seat.step.state == StepState.WAITING:
+        active = next(
+            (step for step in steps_of(approval_request) if step.state == StepState.ACTIVE), None
+        )
+        current = f" The request is at the step “{active.name}”." if active else ""
+        return (
+            f"Your step “{seat.step.name}” comes later: you can decide once the steps before it "
+            f"are approved.{current}"
+        )
+    return f"The step “{seat.step.name}” was already approved: your decision is no longer needed."
+
+
+def steps_of(approval_request: ApprovalRequest) -> list:
+    """The request's chain, in order (prefetched ``steps`` when the caller has them)."""
+    return sorted(approval_request.steps.all(), key=lambda step: step.position)
+
+
+def seats_of(approval_request: ApprovalRequest) -> list:
+    """Every approver of every step of the request, with their step, in chain order; from the
+    prefetched ``steps__approvers`` when the caller has them, else one query."""
+    cache = getattr(approval_request, "_prefetched_objects_cache", {})
+    if "steps" in cache:
+        return [seat for step in steps_of(approval_request) for seat in step.approvers.all()]
+    return list(
+        StepApprover.objects.filter(request_id=approval_request.pk)
+        .select_related("step")
+        .order_by("step__position", "id")
+    )

@@ -5,7 +5,19 @@ approver, in their own company only. A person holding both roles sees both. Anyt
 (another member's request, another company's) answers 404.
 """
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db import models
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -14,7 +26,15 @@ from accounts.models import User
 from jobs.terms import ContractType, format_money
 
 from . import rules
-from .models import ApprovalRequest, ApprovalTransition, State
+from .models import (
+    ApprovalRequest,
+    ApprovalTransition,
+    Decision,
+    RequestStep,
+    State,
+    StepApprover,
+    StepState,
+)
 
 # The offers using a request, read through the reverse relation the offers app gives
 # ApprovalRequest: approvals never imports offers.
@@ -32,11 +52,24 @@ TAB_STATES = {key: state for key, _, state in TABS}
 
 
 def _visible_to(user) -> QuerySet:
+    """The requests the user made, and those with the user among the approvers of any step
+    (a later step's approvers see the request before they can act on it)."""
     membership = user.membership_or_none
     if membership is None:
         return ApprovalRequest.objects.none()
     return ApprovalRequest.objects.filter(company_id=membership.company_id).filter(
-        Q(requester_id=user.pk) | Q(approver_id=user.pk)
+        Q(requester_id=user.pk)
+        | Exists(StepApprover.objects.filter(request_id=OuterRef("pk"), approver_id=user.pk))
+    )
+
+
+def _awaiting(user) -> Exists:
+    """The request awaits the user's decision: they are an undecided approver of its active step."""
+    return Exists(
+        StepApprover.objects.filter(
+            request_id=OuterRef("pk"), approver_id=user.pk, decision=Decision.PENDING,
+            step__state=StepState.ACTIVE,
+        )
     )
 
 
@@ -76,7 +109,8 @@ def approval_requests_for_dashboard(*, user, tab: str = "pending", search: str =
     rows = (
         _search(_visible_to(user), search)
         .filter(state=state)
-        .select_related("requester", "approver", "freelancer", "job")
+        .select_related("requester", "freelancer", "job")
+        .prefetch_related(_chain_prefetch())
     )
     if state != State.PENDING:
         # Nothing else awaits a decision: plain newest first, which the indexes can serve
@@ -84,11 +118,54 @@ def approval_requests_for_dashboard(*, user, tab: str = "pending", search: str =
         return rows.annotate(awaiting_me=Value(1)).order_by("-created_at", "-id")
     return rows.annotate(
         awaiting_me=Case(
-            When(approver_id=user.pk, expires_at__gt=timezone.now(), then=Value(0)),
+            When(_awaiting(user), expires_at__gt=timezone.now(), then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )
     ).order_by("awaiting_me", "-created_at", "-id")
+
+
+def approvers_cell(approval_request: ApprovalRequest, *, user) -> dict:
+    """Who the dashboard names in a row's Approvers column, from the prefetched chain: while
+    pending, the active step (named when there are several) and who of it has not decided yet;
+    once decided, who decided. The viewer is "You"."""
+
+    def name(person):
+        return "You" if person.pk == user.pk else str(person)
+
+    steps = sorted(approval_request.steps.all(), key=lambda step: step.position)
+    if approval_request.state == State.PENDING:
+        active = next((step for step in steps if step.state == StepState.ACTIVE), None)
+        if active is None:
+            return {"step": "", "names": ""}
+        waiting = [seat.approver for seat in active.approvers.all() if seat.decision == Decision.PENDING]
+        counted = [step for step in steps if step.state != StepState.SKIPPED]
+        step = f"{active.name} ({counted.index(active) + 1} of {len(counted)})" if len(counted) > 1 else ""
+        return {"step": step, "names": ", ".join(name(person) for person in waiting)}
+    decided = [
+        seat.approver for step in steps for seat in step.approvers.all()
+        if seat.decision in (Decision.APPROVED, Decision.DECLINED)
+    ]
+    if decided:
+        return {"step": "", "names": ", ".join(name(person) for person in decided)}
+    names = approval_request.decided_by_names
+    if not names:  # expired undecided: who was asked last
+        active = next((step for step in reversed(steps) if step.activated_at), None)
+        names = ", ".join(name(seat.approver) for seat in active.approvers.all()) if active else ""
+    return {"step": "", "names": names}
+
+
+def _chain_prefetch() -> Prefetch:
+    """The request's steps, each with its approvers and their users (two queries a page)."""
+    return Prefetch(
+        "steps",
+        queryset=RequestStep.objects.order_by("position").prefetch_related(
+            Prefetch(
+                "approvers",
+                queryset=StepApprover.objects.select_related("approver").order_by("id"),
+            )
+        ),
+    )
 
 
 def approval_request_for_user(*, user, approval_request_id: int) -> ApprovalRequest:
@@ -100,6 +177,7 @@ def approval_request_for_user(*, user, approval_request_id: int) -> ApprovalRequ
             "company", "requester", "approver", "freelancer", "job", "resubmission_of"
         )
         .prefetch_related(
+            _chain_prefetch(),
             Prefetch(
                 "transitions",
                 queryset=ApprovalTransition.objects.select_related("actor").order_by(
@@ -118,15 +196,61 @@ def approval_request_for_user(*, user, approval_request_id: int) -> ApprovalRequ
     )
 
 
-def approval_request_decision(*, approval_request_id: int) -> ApprovalTransition | None:
-    """The approve or decline entry of a request's audit trail, if it was decided (for the
-    one-click link page, whose token already proves who may see the request)."""
-    return (
-        ApprovalTransition.objects.filter(
-            request_id=approval_request_id, name__in=["approve", "decline"]
+def approval_request_decision(*, approval_request_id: int, seat=None) -> ApprovalTransition | None:
+    """What answered a one-click link that no longer waits (its token already proves who may
+    see the request): this approver's own decision, else the decline or final approval of the
+    request, else the decision that passed their step."""
+    entries = ApprovalTransition.objects.filter(
+        request_id=approval_request_id, name__in=["approve", "decline"]
+    ).select_related("actor").order_by("created_at", "id")
+    if seat is not None:
+        own = entries.filter(actor_id=seat.approver_id, step_name=seat.step.name).first()
+        if own is not None:
+            return own
+        final = entries.exclude(source_state=models.F("target_state")).last()
+        if final is not None:
+            return final
+        return entries.filter(step_name=seat.step.name).last()
+    return entries.exclude(source_state=models.F("target_state")).last() or entries.last()
+
+
+def approval_request_sent_message(approval_request: ApprovalRequest) -> str:
+    """The confirmation after creating: who was asked first."""
+    active = next(step for step in approval_request.steps.all() if step.state == StepState.ACTIVE)
+    names = [str(seat.approver) for seat in active.approvers.select_related("approver").order_by("id")]
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+    if approval_request.steps.count() == 1:
+        return f"Approval requested from {who}. We emailed them the details."
+    return f"Approval requested: the step “{active.name}” goes first, and we emailed {who} the details."
+
+
+def decision_done_message(approval_request: ApprovalRequest, *, actor, from_email: bool = False) -> str:
+    """What the approver is told after deciding: the request's outcome, or where it goes next."""
+    if approval_request.state != State.PENDING:
+        if from_email:
+            return (
+                f"Done: you {approval_request.get_state_display().lower()} “{approval_request.title}”. "
+                f"{approval_request.requester} has been told."
+            )
+        return (
+            f"Request {approval_request.get_state_display().lower()}. "
+            f"{approval_request.requester} has been told."
         )
-        .select_related("actor")
-        .first()
+    steps = list(approval_request.steps.order_by("position"))
+    active = next((step for step in steps if step.state == StepState.ACTIVE), None)
+    mine = (
+        StepApprover.objects.filter(request_id=approval_request.pk, approver_id=actor.pk)
+        .select_related("step").order_by("-decided_at").first()
+    )
+    step_name = mine.step.name if mine else ""
+    if active is not None and mine is not None and active.pk == mine.step_id:
+        return (
+            f"{'Done: you' if from_email else 'You'} approved “{approval_request.title}” for the "
+            f"step “{step_name}”. It needs more approvals from that step before it goes on."
+        )
+    return (
+        f"{'Done: you' if from_email else 'You'} approved “{approval_request.title}” for the step "
+        f"“{step_name}”. It now goes to the step “{active.name if active else ''}”."
     )
 
 

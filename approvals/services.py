@@ -12,9 +12,18 @@ from django_fsm import TransitionNotAllowed, can_proceed
 
 from accounts.logging import actor_label, log_event
 from accounts.models import Membership
+from jobs.terms import OfferType
 
-from . import bulk, emails, rules
-from .models import ApprovalRequest, ApprovalTransition, State
+from . import bulk, emails, policies, rules
+from .models import (
+    ApprovalRequest,
+    ApprovalTransition,
+    Decision,
+    RequestStep,
+    State,
+    StepApprover,
+    StepState,
+)
 
 # How long before expiry the approver is reminded of a pending request.
 REMINDER_LEAD = datetime.timedelta(days=1)
@@ -41,7 +50,10 @@ def approval_request_lock(*, approval_request_id: int) -> ApprovalRequest:
     )
 
 
-def _apply(approval_request: ApprovalRequest, name: str, *, actor, comment: str = "", **kwargs):
+def _apply(
+    approval_request: ApprovalRequest, name: str, *, actor, comment: str = "", step_name: str = "",
+    **kwargs,
+):
     """Run one FSM transition on a locked request, save it and record it in the audit trail."""
     method = getattr(approval_request, name)
     source = approval_request.state
@@ -52,16 +64,22 @@ def _apply(approval_request: ApprovalRequest, name: str, *, actor, comment: str 
     except TransitionNotAllowed as exc:  # conditions changed under us
         raise ApprovalError(_refusal_message(approval_request, name)) from exc
     approval_request.save()
-    ApprovalTransition.objects.create(
-        request=approval_request,
-        actor=actor,
-        name=name,
-        source_state=source,
-        target_state=approval_request.state,
-        comment=comment,
+    _audit(approval_request, actor=actor, name=name, source=source, comment=comment, step_name=step_name)
+    return approval_request
+
+
+def _audit(
+    approval_request: ApprovalRequest, *, actor, name: str, source: str, comment: str = "",
+    step_name: str = "",
+) -> ApprovalTransition:
+    """One audit entry: a change of the request's state, or a decision within a step (the
+    state then stays pending)."""
+    entry = ApprovalTransition.objects.create(
+        request=approval_request, actor=actor, name=name, source_state=source,
+        target_state=approval_request.state, comment=comment, step_name=step_name,
     )
     _log_transition(approval_request, actor=actor, source=source)
-    return approval_request
+    return entry
 
 
 def _log_transition(approval_request: ApprovalRequest, *, actor, source: str) -> None:
@@ -120,7 +138,7 @@ def approval_request_release(
 def approval_request_create(
     *,
     requester,
-    approver,
+    approver=None,
     title: str,
     amount: Decimal,
     start_date: datetime.date,
@@ -135,32 +153,36 @@ def approval_request_create(
     justification: str = "",
     resubmission_of: ApprovalRequest | None = None,
 ) -> ApprovalRequest:
-    """A hiring manager asks an approver of their company to approve one offer.
+    """A hiring manager asks for approval of one offer, under their company's policy.
 
-    Rules: the requester is a hiring manager of a company with approvals enabled; the
-    approver holds the approver role in the same company and is not the requester; the job
-    (if any) is the company's own; a resubmission links to the requester's own declined or
-    expired request. The decision window starts now (Company.decision_window_days). The
-    approver is notified.
+    Rules: the requester is a hiring manager of a company with approvals enabled whose policy
+    covers this offer type; the job (if any) is the company's own; a resubmission links to the
+    requester's own declined or expired request. The chain is planned from the policy as it
+    stands now (approvals.policies.plan_chain) and copied onto the request: every step, with its
+    eligible approvers (never the requester), skipped steps included with the reason. A step
+    that cannot be satisfied refuses the request, naming the step. ``approver`` is the
+    requester's pick for a step "chosen by the requester" (the default policy's one step).
 
-    A request with exactly the terms of one of the requester's pending requests to the same
-    approver is refused (a double-clicked submit, or asking twice): the approver would get
-    the same question twice. The justification is not a term and is not compared.
+    The decision window starts now (Company.decision_window_days). The first step that applies
+    becomes active and its approvers are notified.
+
+    A request with exactly the terms of one of the requester's pending requests (and the same
+    chosen approver) is refused (a double-clicked submit, or asking twice): the approvers would
+    get the same question twice. The justification is not a term and is not compared.
     """
     refusal = rules.can_create_request(requester)
     if refusal:
         raise ApprovalError(refusal)
     membership = requester.membership_or_none
     company = membership.company
-    approver_membership = approver.membership_or_none
-    if (
-        approver_membership is None
-        or approver_membership.company_id != company.pk
-        or not approver_membership.is_approver
-    ):
-        raise ApprovalError("Choose an approver of your company.")
-    if approver.pk == requester.pk:
-        raise ApprovalError("You cannot approve your own request: choose another approver.")
+    policy = policies.policy_for(company)
+    if not policy.covers(offer_type):
+        raise ApprovalError(
+            f"{OfferType(offer_type).label} offers at {company.name} are sent without approval: "
+            "send the offer directly."
+        )
+    if not policy.has_chosen_step:
+        approver = None  # nobody is chosen: the policy names every approver
     if job is not None and job.company_id != company.pk:
         raise ApprovalError("Choose one of your company's job posts.")
     if resubmission_of is not None:
@@ -179,16 +201,28 @@ def approval_request_create(
         # Creates by one requester run one at a time, so a double-clicked submit (two POSTs at
         # once) cannot slip two identical requests past the check below.
         Membership.objects.select_for_update().filter(pk=membership.pk).first()
+        try:
+            planned = policies.plan_chain(
+                policy=policy, company_id=company.pk, requester=requester, chosen_approver=approver,
+                contract_type=contract_type, amount=amount, currency=currency,
+            )
+        except policies.PolicyError as exc:
+            raise ApprovalError(str(exc)) from exc
+        chosen_applies = any(
+            step.spec.chosen_by_requester and step.state != StepState.SKIPPED for step in planned
+        )
+        approver = approver if chosen_applies else None
         duplicate = ApprovalRequest.objects.filter(
-            requester_id=requester.pk, approver_id=approver.pk, state=State.PENDING,
+            requester_id=requester.pk, approver=approver, state=State.PENDING,
             expires_at__gt=now, job=job, title=title, freelancer=freelancer,
             freelancer_email=freelancer_email, offer_type=offer_type, contract_type=contract_type,
             amount=amount, currency=currency, weekly_hour_limit=weekly_hour_limit,
             start_date=start_date,
         ).first()
         if duplicate is not None:
+            asked = f"You already asked {approver}" if approver else "You already asked"
             raise ApprovalError(
-                f"You already asked {approver} to approve exactly these terms: request "
+                f"{asked} to approve exactly these terms: request "
                 f"#{duplicate.pk} is pending. Open it from Approvals, or change the terms."
             )
         approval_request = ApprovalRequest.objects.create(
@@ -210,14 +244,50 @@ def approval_request_create(
             resubmission_of=resubmission_of,
             expires_at=now + datetime.timedelta(days=company.decision_window_days),
         )
-        ApprovalTransition.objects.create(
-            request=approval_request, actor=requester, name="create", source_state="",
-            target_state=State.PENDING,
+        first = _record_chain(approval_request, planned, now=now)
+        _audit(
+            approval_request, actor=requester, name="create", source="",
             comment=f"Resubmission of request #{resubmission_of.pk}." if resubmission_of else "",
         )
-        _log_transition(approval_request, actor=requester, source="")
-        emails.send_new_request(approval_request)
+        emails.send_step_activated(approval_request, first)
     return approval_request
+
+
+def approval_request_record_chain(approval_request: ApprovalRequest, *, chosen_approver=None) -> RequestStep:
+    """Plan the chain of an existing request from its company's policy and record it; returns
+    the active step (for data made outside approval_request_create: the demo, benchmarks)."""
+    planned = policies.plan_chain(
+        policy=policies.policy_for(approval_request.company_id), company_id=approval_request.company_id,
+        requester=approval_request.requester, chosen_approver=chosen_approver,
+        contract_type=approval_request.contract_type, amount=approval_request.amount,
+        currency=approval_request.currency,
+    )
+    return _record_chain(approval_request, planned, now=approval_request.created_at)
+
+
+def _record_chain(approval_request: ApprovalRequest, planned, *, now) -> RequestStep:
+    """Copy the planned chain onto the request (two INSERTs); the first step that applies is
+    made active. Returns that step."""
+    steps = RequestStep.objects.bulk_create([
+        RequestStep(
+            request=approval_request, position=index, name=step.spec.name, rule=step.spec.rule,
+            required_count=step.required_count, chosen_by_requester=step.spec.chosen_by_requester,
+            condition=step.condition, condition_outcome=step.condition_outcome, state=step.state,
+        )
+        for index, step in enumerate(planned, start=1)
+    ])
+    first = next(step for step in steps if step.state != StepState.SKIPPED)
+    first.state, first.activated_at = StepState.ACTIVE, now
+    first.save(update_fields=["state", "activated_at"])
+    StepApprover.objects.bulk_create([
+        StepApprover(
+            step=step, request=approval_request, approver=user,
+            decision=Decision.NOT_NEEDED if step.state == StepState.SKIPPED else Decision.PENDING,
+        )
+        for step, plan in zip(steps, planned, strict=True)
+        for user in plan.approvers
+    ])
+    return first
 
 
 # Deciding
@@ -231,42 +301,107 @@ def _check_can_decide(approval_request: ApprovalRequest, actor) -> None:
 def approval_request_approve(
     *, approval_request_id: int, actor, comment: str = ""
 ) -> ApprovalRequest:
-    """The approver approves a pending request (pending → approved).
+    """An approver of the active step approves.
 
-    The approval is then usable for the company's validity window
-    (Company.approval_validity_days from now). Refused after the decision window has passed.
-    The requester is notified.
+    When that meets the step's rule, the step passes (its other approvers are no longer
+    needed) and the next step that applies becomes active and its approvers are notified; the
+    requester sees the step pass in their inbox. When the last step passes, the request is
+    approved (pending → approved) and usable for the company's validity window
+    (Company.approval_validity_days from now); the requester is emailed. Every approval is one
+    audit entry. Refused after the decision window has passed.
     """
-    with transaction.atomic():
-        approval_request = approval_request_lock(approval_request_id=approval_request_id)
-        _check_can_decide(approval_request, actor)
-        valid_until = timezone.now() + datetime.timedelta(
-            days=approval_request.company.approval_validity_days
-        )
-        approval_request.decision_comment = comment.strip()
-        _apply(
-            approval_request, "approve", actor=actor, comment=comment.strip(),
-            valid_until=valid_until,
-        )
-        emails.send_decision(approval_request)
-    return approval_request
+    return _decide(approval_request_id=approval_request_id, actor=actor, comment=comment, approve=True)
 
 
 def approval_request_decline(
     *, approval_request_id: int, actor, comment: str = ""
 ) -> ApprovalRequest:
-    """The approver declines a pending request (pending → declined). Final.
+    """An approver of the active step declines: the request is declined (pending → declined),
+    final, whatever the other steps; every other undecided approver is no longer needed.
 
     The comment is optional; the requester sees it on the request page and in the decision
     notification.
     """
+    return _decide(approval_request_id=approval_request_id, actor=actor, comment=comment, approve=False)
+
+
+def _decide(*, approval_request_id: int, actor, comment: str, approve: bool) -> ApprovalRequest:
+    comment = comment.strip()
     with transaction.atomic():
+        # The request's row lock orders every decision on it, the sweep (SKIP LOCKED) and
+        # the offer that uses it: each sees the chain as the previous one left it.
         approval_request = approval_request_lock(approval_request_id=approval_request_id)
         _check_can_decide(approval_request, actor)
-        approval_request.decision_comment = comment.strip()
-        _apply(approval_request, "decline", actor=actor, comment=comment.strip())
+        seat = (
+            StepApprover.objects.select_related("step")
+            .filter(
+                request_id=approval_request.pk, approver_id=actor.pk,
+                decision=Decision.PENDING, step__state=StepState.ACTIVE,
+            )
+            .get()
+        )
+        step = seat.step
+        now = timezone.now()
+        seat.decision = Decision.APPROVED if approve else Decision.DECLINED
+        seat.decided_at, seat.comment = now, comment
+        seat.save(update_fields=["decision", "decided_at", "comment"])
+        if not approve:
+            _close_step(step, StepState.DECLINED, now=now)
+            _not_needed(approval_request, now=now)
+            approval_request.decision_comment = comment
+            approval_request.decided_by_names = str(actor)[:500]
+            _apply(approval_request, "decline", actor=actor, comment=comment, step_name=step.name)
+            emails.send_decision(approval_request)
+            return approval_request
+        approvals = StepApprover.objects.filter(step=step, decision=Decision.APPROVED).count()
+        if approvals < step.required_count:
+            _audit(approval_request, actor=actor, name="approve", source=State.PENDING,
+                   comment=comment, step_name=step.name)
+            return approval_request
+        _close_step(step, StepState.PASSED, now=now)
+        StepApprover.objects.filter(step=step, decision=Decision.PENDING).update(
+            decision=Decision.NOT_NEEDED
+        )
+        following = (
+            RequestStep.objects.filter(
+                request_id=approval_request.pk, position__gt=step.position, state=StepState.WAITING
+            )
+            .order_by("position")
+            .first()
+        )
+        if following is not None:
+            following.state, following.activated_at = StepState.ACTIVE, now
+            following.save(update_fields=["state", "activated_at"])
+            _audit(approval_request, actor=actor, name="approve", source=State.PENDING,
+                   comment=comment, step_name=step.name)
+            emails.send_step_passed(approval_request, step, following)
+            emails.send_step_activated(approval_request, following)
+            return approval_request
+        approval_request.decision_comment = comment
+        approval_request.decided_by_names = ", ".join(
+            str(seat.approver)
+            for seat in StepApprover.objects.filter(
+                request_id=approval_request.pk, decision=Decision.APPROVED
+            ).select_related("approver").order_by("step__position", "decided_at", "id")
+        )[:500]
+        _apply(
+            approval_request, "approve", actor=actor, comment=comment, step_name=step.name,
+            valid_until=now + datetime.timedelta(days=approval_request.company.approval_validity_days),
+        )
         emails.send_decision(approval_request)
     return approval_request
+
+
+def _close_step(step: RequestStep, state: str, *, now) -> None:
+    step.state, step.completed_at = state, now
+    step.save(update_fields=["state", "completed_at"])
+
+
+def _not_needed(approval_request: ApprovalRequest, *, now) -> None:
+    """A declined request: nobody else's decision is needed any more."""
+    StepApprover.objects.filter(
+        request_id=approval_request.pk, decision=Decision.PENDING
+    ).update(decision=Decision.NOT_NEEDED)
 
 
 def approval_request_decide(
@@ -326,8 +461,8 @@ def approval_requests_expire_stale(*, batch_size: int = SWEEP_BATCH_SIZE) -> int
 
 
 def approval_requests_mark_for_reminder() -> list[int]:
-    """The hourly reminder scan: pending requests expiring within a day whose approver has
-    not been reminded yet. Marks them (one UPDATE) and notifies each approver (one INSERT)
+    """The hourly reminder scan: pending requests expiring within a day that were not reminded
+    yet. Marks them (one UPDATE) and notifies the active step's undecided approvers (one INSERT)
     in one transaction; delivery is enqueued in batches after commit.
 
     Each request is reminded once. Requests created in the last 12 hours are skipped (a
@@ -343,15 +478,24 @@ def approval_requests_mark_for_reminder() -> list[int]:
                 expires_at__lte=now + REMINDER_LEAD,
                 created_at__lte=now - REMINDER_MIN_AGE,
             )
-            .select_related("company", "requester", "approver", "freelancer", "job", "resubmission_of")
+            .select_related("company", "requester", "freelancer", "job", "resubmission_of")
             .order_by("expires_at", "id")
             .select_for_update(skip_locked=True, of=("self",))
         )
         ids = [approval_request.pk for approval_request in due]
         if ids:
             ApprovalRequest.objects.filter(pk__in=ids).update(reminded_at=now)
-            # Built in Python (emails.reminder_notification) and written by one INSERT: each
-            # needs two signed one-click links, which SQL cannot sign, and the set is small
-            # (requests expiring within a day, each reminded once).
-            emails.send_reminder_to_each(due)
+            # The active step's undecided approvers of each request. Built in Python
+            # (emails.reminder_notification) and written by one INSERT: each needs two signed
+            # one-click links, which SQL cannot sign, and the set is small (requests expiring
+            # within a day, each reminded once).
+            by_id = {approval_request.pk: approval_request for approval_request in due}
+            seats = list(
+                StepApprover.objects.filter(
+                    request_id__in=ids, decision=Decision.PENDING, step__state=StepState.ACTIVE
+                ).select_related("step", "approver").order_by("request_id", "id")
+            )
+            for seat in seats:
+                seat.request = by_id[seat.request_id]
+            emails.send_reminder_to_each(seats)
     return ids

@@ -1,9 +1,11 @@
 """Signed one-click decision links.
 
-A token carries the request id, the approver's id, the action and the request's expiry at
-signing time, signed with Django's signing module under its own salt. It is valid while the
-request is pending, the approver is unchanged and its ``expires_at`` has not passed. Checking
-a token never changes anything; the view acts only on POST.
+A token carries the request id, the step's id, the approver's id, the action and the
+request's expiry at signing time, signed with Django's signing module under its own salt. It
+is valid while the request is pending, that approver of that step has not decided, the step is
+the active one and the request's ``expires_at`` has not passed. Checking a token never changes
+anything; the view acts only on POST. Links signed before chains existed carry no step: they
+stand for the approver's one step on the request.
 """
 
 from dataclasses import dataclass
@@ -11,18 +13,27 @@ from dataclasses import dataclass
 from django.core import signing
 from django.utils import timezone
 
-from .models import ApprovalRequest, State
+from .models import ApprovalRequest, Decision, State, StepApprover, StepState
 
 SALT = "greenlight.approvals.one-click-decision"
 ACTIONS = ("approve", "decline")
 
 
-def make_decision_token(*, approval_request: ApprovalRequest, action: str) -> str:
+def make_decision_token(
+    *, approval_request: ApprovalRequest, action: str, seat: StepApprover | None = None
+) -> str:
+    """A link for ``seat`` (one approver of one step of the request) to take ``action``;
+    without a seat, the chosen approver's seat on the request."""
     if action not in ACTIONS:
         raise ValueError(f"Unknown action {action!r}")
+    if seat is None:
+        seat = StepApprover.objects.filter(
+            request_id=approval_request.pk, approver_id=approval_request.approver_id
+        ).order_by("step__position").first()
     payload = {
         "r": approval_request.pk,
-        "u": approval_request.approver_id,
+        "s": seat.step_id,
+        "u": seat.approver_id,
         "a": action,
         "e": int(approval_request.expires_at.timestamp()),
     }
@@ -34,7 +45,9 @@ class TokenCheck:
     """What a link is worth. ``status`` is one of:
 
     ok (usable), invalid (tampered or malformed), expired (past the request's expiry),
-    used (the request is no longer pending: decided, expired or used).
+    used (the request is no longer pending: decided, expired or used; or this approver's step
+    no longer waits for them: they decided, or the step's rule was met by others),
+    early (their step is not reached yet).
     ``approval_request`` is set whenever the signature is genuine, so the page can show the
     request's current state; a tampered link shows nothing about any request.
     """
@@ -43,6 +56,7 @@ class TokenCheck:
     action: str = ""
     approval_request: ApprovalRequest | None = None
     approver_id: int | None = None
+    seat: StepApprover | None = None
 
     @property
     def ok(self) -> bool:
@@ -56,24 +70,32 @@ def check_decision_token(token: str) -> TokenCheck:
         approver_id = int(payload["u"])
         action = str(payload["a"])
         expires = int(payload["e"])
+        step_id = int(payload["s"]) if "s" in payload else None
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return TokenCheck(status="invalid")
     if action not in ACTIONS:
         return TokenCheck(status="invalid")
+    seats = StepApprover.objects.filter(request_id=request_id, approver_id=approver_id)
+    if step_id is not None:
+        seats = seats.filter(step_id=step_id)
+    seat = seats.select_related("step").order_by("step__position").first()
+    if seat is None:
+        return TokenCheck(status="invalid")
     approval_request = (
-        ApprovalRequest.objects.select_related(
-            "company", "requester", "approver", "freelancer", "job"
-        )
-        .filter(pk=request_id, approver_id=approver_id)
+        ApprovalRequest.objects.select_related("company", "requester", "freelancer", "job")
+        .filter(pk=request_id)
         .first()
     )
-    if approval_request is None:
-        return TokenCheck(status="invalid")
     check = TokenCheck(
-        status="ok", action=action, approval_request=approval_request, approver_id=approver_id
+        status="ok", action=action, approval_request=approval_request, approver_id=approver_id,
+        seat=seat,
     )
     if approval_request.state != State.PENDING:
         check.status = "used"
     elif timezone.now().timestamp() >= expires or approval_request.is_past_expiry:
         check.status = "expired"
+    elif seat.decision != Decision.PENDING or seat.step.state in (StepState.PASSED, StepState.DECLINED):
+        check.status = "used"
+    elif seat.step.state == StepState.WAITING:
+        check.status = "early"
     return check

@@ -40,6 +40,8 @@ def dashboard(request):
     counts = selectors.approval_request_tab_counts(user=request.user, search=search)
     rows = selectors.approval_requests_for_dashboard(user=request.user, tab=tab, search=search)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.approvers_cell = selectors.approvers_cell(row, user=request.user)
     base = reverse("approvals:dashboard")
     tabs = [
         {
@@ -74,7 +76,7 @@ def _request_form(request, *, resubmission_of=None):
         form = ApprovalRequestForm(
             user=request.user, initial=ApprovalRequestForm.initial_from_query(request.GET)
         )
-    no_approver = not form.fields["approver"].queryset.exists()
+    no_approver = "approver" in form.fields and not form.fields["approver"].queryset.exists()
     if request.method == "POST" and form.is_valid():
         try:
             approval_request = services.approval_request_create(
@@ -83,10 +85,7 @@ def _request_form(request, *, resubmission_of=None):
         except services.ApprovalError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(
-                request,
-                f"Approval requested from {approval_request.approver}. We emailed them the details.",
-            )
+            messages.success(request, selectors.approval_request_sent_message(approval_request))
             next_url = form.cleaned_data.get("next", "")
             if next_url:
                 return redirect(_with_query(next_url, approval_request=approval_request.pk))
@@ -111,7 +110,10 @@ def resubmit(request, pk):
 
 
 def _detail_context(request, approval_request, *, decision_form=None) -> dict:
-    can_decide = rules.can_decide(request.user, approval_request) is None
+    refusal = rules.can_decide(request.user, approval_request)
+    can_decide = refusal is None
+    # An approver of a later step (or one whose step already passed) is told where it stands.
+    is_approver = any(seat.approver_id == request.user.pk for seat in rules.seats_of(approval_request))
     previous = approval_request.resubmission_of
     return {
         "approval_request": approval_request,
@@ -123,6 +125,8 @@ def _detail_context(request, approval_request, *, decision_form=None) -> dict:
         "can_resubmit": rules.can_resubmit(request.user, approval_request) is None,
         "can_send_offer": rules.can_use_for_offer(request.user, approval_request) is None,
         "decision_form": (decision_form or DecisionForm()) if can_decide else None,
+        "approvers_cell": selectors.approvers_cell(approval_request, user=request.user),
+        "waiting_refusal": refusal if is_approver and not can_decide else "",
         "nav_key": "approvals",
     }
 
@@ -178,9 +182,7 @@ def decide(request, pk):
     except services.ApprovalError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request, f"Request {decided.get_state_display().lower()}. {decided.requester} has been told."
-        )
+        messages.success(request, selectors.decision_done_message(decided, actor=request.user))
     return redirect("approvals:detail", approval_request.pk)
 
 
@@ -200,13 +202,16 @@ def email_decision(request, token):
         context["wrong_user"] = True
         return render(request, "approvals/email_decision.html", context, status=403)
     if check.status == "used":
-        # Say who decided and when: usually the approver themself, just now or earlier.
+        # Say who decided and when: this approver, or the others of their step, or someone
+        # who declined the request; and the chain as it stands.
         context["decision"] = selectors.approval_request_decision(
-            approval_request_id=check.approval_request.pk
+            approval_request_id=check.approval_request.pk, seat=check.seat
         )
+    if check.status == "early":
+        context["refusal"] = rules.can_decide(check.seat.approver, check.approval_request)
     if check.ok:
         # The approver named in the link, who may have lost the right to decide since it was sent.
-        approver = request.user if request.user.is_authenticated else check.approval_request.approver
+        approver = request.user if request.user.is_authenticated else check.seat.approver
         context["refusal"] = rules.can_decide(approver, check.approval_request)
     if not check.ok or request.method != "POST":
         context["form"] = DecisionForm(initial={"decision": check.action})
@@ -233,9 +238,5 @@ def email_decision(request, token):
     except services.ApprovalError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request,
-            f"Done: you {decided.get_state_display().lower()} “{decided.title}”. "
-            f"{decided.requester} has been told.",
-        )
+        messages.success(request, selectors.decision_done_message(decided, actor=approver, from_email=True))
     return redirect("approvals:email_decision", token)

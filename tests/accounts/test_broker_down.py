@@ -78,7 +78,7 @@ def test_create_and_decide_answer_normally_with_the_broker_down(
     assert mailoutbox == []
     assert sorted(Notification.objects.values_list("key", "email_state")) == [
         (f"approval-decision:{approval_request.pk}", "pending"),
-        (f"approval-new:{approval_request.pk}", "pending"),
+        (f"approval-new:{approval_request.pk}:{approval_request.steps.get().pk}:{boss.pk}", "pending"),
     ]
     assert delivery.relay().sent == 2
     assert sorted(m.to[0] for m in mailoutbox) == ["alan@acme.test", "maria@acme.test"]

@@ -87,11 +87,11 @@ def test_the_decision_count_is_one_query_for_approvers_and_none_for_others(clien
     boss = approver()
     pending_request(company=boss.membership.company, approver=boss)
     client.force_login(boss)
-    counts = queries_on(client, "/jobs/", "approvals_approvalrequest")
+    counts = queries_on(client, "/jobs/", "approvals_stepapprover")
     assert len(counts) == 1 and "COUNT(*)" in counts[0]
 
     client.force_login(hiring_manager())
-    assert queries_on(client, "/jobs/", "approvals_approvalrequest") == []
+    assert queries_on(client, "/jobs/", "approvals_stepapprover") == []
 
 
 def test_pages_without_the_top_bar_do_not_count(admin_client):

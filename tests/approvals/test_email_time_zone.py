@@ -26,7 +26,7 @@ def test_an_approver_in_paris_gets_the_deadline_in_paris_time(
     team.approver.save()
     approval_request = _with_deadline(make_request(title="Data engineer"))
     with django_capture_on_commit_callbacks(execute=True):
-        emails.send_reminder(approval_request)
+        emails.send_reminder(approval_request.step_approvers.get())
     [message] = mailoutbox
     assert message.to == ["alan@acme.test"]
     assert "expires on Dec 6, 2026 14:00 CET." in message.body

@@ -235,14 +235,14 @@ def test_reminder_scan_notifies_each_approver_once_with_one_click_links(
     with django_capture_on_commit_callbacks(execute=True):
         assert services.approval_requests_mark_for_reminder() == []
 
-    reminder = Notification.objects.get(key=f"approval-reminder:{due.pk}")
+    reminder = Notification.objects.get(key__startswith=f"approval-reminder:{due.pk}:")
     assert (reminder.recipient, reminder.email_state, reminder.link) == (
         team.approver, Pending, f"/approvals/{due.pk}/"
     )
     assert reminder.title == "Reminder: decide “Data engineer” before it expires"
     for action in ("approve", "decline"):
         assert reminder.context[f"{action}_url"].startswith("http://testserver/approvals/email/")
-    muted_entry = Notification.objects.get(key=f"approval-reminder:{muted.pk}")
+    muted_entry = Notification.objects.get(key__startswith=f"approval-reminder:{muted.pk}:")
     assert (muted_entry.recipient, muted_entry.email_state) == (team.outside_approver, Skipped)
-    assert not Notification.objects.filter(key=f"approval-reminder:{later.pk}").exists()
+    assert not Notification.objects.filter(key__startswith=f"approval-reminder:{later.pk}:").exists()
     assert publishes == [[reminder.pk]]

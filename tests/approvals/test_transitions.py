@@ -107,7 +107,7 @@ def test_database_refuses_a_request_whose_requester_is_its_approver(team):
 
 def test_another_approver_of_the_company_cannot_decide(team, make_request):
     someone_else = approver(team.company)
-    with pytest.raises(services.ApprovalError, match="approver assigned"):
+    with pytest.raises(services.ApprovalError, match="Only the approvers of this request"):
         _approve(make_request(), someone_else)
 
 

@@ -8,7 +8,7 @@ from approvals.models import ApprovalRequest
 
 from .accounts import CompanyFactory, UserFactory
 
-__all__ = ["ApprovalRequestFactory", "approved_request"]
+__all__ = ["ApprovalRequestFactory", "approved_request", "one_step_chain"]
 
 
 class ApprovalRequestFactory(factory.django.DjangoModelFactory):
@@ -31,16 +31,44 @@ class ApprovalRequestFactory(factory.django.DjangoModelFactory):
     justification = "Backfill for the billing team."
     expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
 
+    @factory.post_generation
+    def chain(obj, create, extracted, **kwargs):
+        """The default policy's chain: one step, "Approver", the chosen approver deciding.
+        ``chain=False`` leaves the request without one (to build a chain by hand)."""
+        if create and extracted is not False and obj.approver_id:
+            one_step_chain(obj)
+
+
+def one_step_chain(approval_request):
+    """Record the one-step chain of the default policy on a request made by the factory."""
+    from approvals.models import RequestStep, StepApprover
+
+    step = RequestStep.objects.create(
+        request=approval_request, position=1, name="Approver", rule="any", required_count=1,
+        chosen_by_requester=True, state="active", activated_at=approval_request.created_at,
+    )
+    StepApprover.objects.create(step=step, request=approval_request, approver_id=approval_request.approver_id)
+    return step
+
 
 def approved_request(**kwargs) -> ApprovalRequest:
     """A request already approved by its approver (for tests that need a usable approval).
 
     Runs the model's own transition; services tests should go through the services.
     """
+    from approvals.models import RequestStep, StepApprover
+
     approval_request = ApprovalRequestFactory(**kwargs)
     validity = approval_request.company.approval_validity_days
     approval_request.approve(valid_until=timezone.now() + datetime.timedelta(days=validity))
+    approval_request.decided_by_names = str(approval_request.approver)
     approval_request.save()
+    StepApprover.objects.filter(request=approval_request).update(
+        decision="approved", decided_at=approval_request.decided_at
+    )
+    RequestStep.objects.filter(request=approval_request).update(
+        state="passed", completed_at=approval_request.decided_at
+    )
     return approval_request
 
 
