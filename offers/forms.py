@@ -32,7 +32,7 @@ class ApprovalChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         amount = format_money(obj.amount, obj.currency, obj.contract_type)
         return (
-            f"{obj.title} — {obj.freelancer_display} — {amount} — approved by {obj.approver} "
+            f"{obj.title} — {obj.freelancer_display} — {amount} — approved by {obj.decided_by_names} "
             f"— valid until {obj.expires_at:%b %d, %Y}"
         )
 

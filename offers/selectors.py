@@ -21,7 +21,7 @@ OFFER_TABS = [
 
 
 def _offer_rows():
-    return Offer.objects.select_related("freelancer", "job", "created_by", "approval_request__approver")
+    return Offer.objects.select_related("freelancer", "job", "created_by", "approval_request")
 
 
 def _search_offers(offers, search: str):
@@ -87,7 +87,7 @@ def offer_for_viewer(*, user, offer_id: int) -> Offer:
     return get_object_or_404(
         Offer.objects.select_related(
             "company", "created_by", "freelancer", "job",
-            "approval_request__approver", "approval_request__freelancer",
+            "approval_request__freelancer",
         ).prefetch_related(
             Prefetch("revisions", queryset=OfferRevision.objects.select_related("created_by"))
         ),
@@ -107,7 +107,7 @@ def usable_approvals_for_manager(*, user):
             expires_at__gt=timezone.now(),
         )
         .exclude(offers__state__in=Offer.LIVE_STATES)
-        .select_related("freelancer", "approver")
+        .select_related("freelancer")
         .order_by("expires_at", "id")
     )
 
@@ -119,7 +119,7 @@ def approval_request_of_manager(*, user, approval_request_id) -> ApprovalRequest
     except (TypeError, ValueError):
         return None
     return (
-        ApprovalRequest.objects.select_related("approver", "freelancer")
+        ApprovalRequest.objects.select_related("freelancer")
         .filter(pk=approval_request_id, company_id=user.membership.company_id, requester_id=user.pk)
         .first()
     )

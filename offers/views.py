@@ -13,7 +13,7 @@ from accounts.confirmations import confirmation_required
 from accounts.decorators import client_required, freelancer_required
 from accounts.search import search_term
 from approvals.models import State as ApprovalState
-from approvals.selectors import approval_request_terms
+from approvals.selectors import approval_request_terms, approvers_cell
 
 from . import rules, selectors, services
 from .forms import REQUEST_APPROVAL, OfferDeclineForm, OfferForm, OfferTermsForm
@@ -244,6 +244,9 @@ def offer_create(request):
         "approvals_enabled": approvals_enabled,
         "differences": differences,
         "returned_request": pending_request,
+        "returned_request_waiting": (
+            approvers_cell(pending_request, user=request.user)["names"] if pending_request else ""
+        ),
         "approval_states": ApprovalState,
         "nav_key": "offers",
     })
