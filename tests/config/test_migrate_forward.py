@@ -113,6 +113,10 @@ def _fill_before_the_move(apps):
         title="Data pipeline", amount=Decimal("80.00"), start_date=date(2026, 12, 1),
         state="consumed", expires_at=now + timedelta(days=14), decided_at=now, consumed_at=now,
     )
+    waiting = ApprovalRequestThen.objects.create(
+        company=company, requester=manager, approver=boss, freelancer=ada, title="Still waiting",
+        amount=Decimal("50.00"), start_date=date(2026, 12, 1), expires_at=now + timedelta(days=14),
+    )
     hired_at = now + timedelta(hours=1)
     offer = OfferThen.objects.create(
         company=company, created_by=manager, freelancer=grace, job=job, approval_request=request,
@@ -132,7 +136,7 @@ def _fill_before_the_move(apps):
     return {
         "company": company.pk, "manager": manager.pk, "boss": boss.pk, "ada": ada.pk,
         "grace": grace.pk, "job": job.pk, "direct": direct.pk, "referred": referred.pk,
-        "proposal": proposal.pk, "referral": referral.pk, "request": request.pk,
+        "proposal": proposal.pk, "referral": referral.pk, "request": request.pk, "waiting": waiting.pk,
         "offer": offer.pk, "hired_at": hired_at, "job_type": job_type.pk,
         "permission": permission.pk, "log_entry": log_entry.pk,
     }
@@ -178,6 +182,16 @@ def test_a_database_from_before_the_jobs_app_keeps_every_row():
         assert (referral.job, referral.original_invite, referral.new_invite) == (job, direct, referred)
         assert list(job.offers.all()) == [offer]
         assert list(job.approval_requests.all()) == [request]
+
+        # Each request's one approver became a one-step chain holding the decision it had.
+        step = request.steps.get()
+        assert (step.name, step.state, step.chosen_by_requester) == ("Approver", "passed", True)
+        assert list(step.approvers.values_list("approver_id", "decision")) == [(ids["boss"], "approved")]
+        assert request.decided_by_names == "Alan Before"
+        waiting = ApprovalRequest.objects.get(pk=ids["waiting"])
+        assert list(waiting.step_approvers.values_list("approver_id", "decision", "step__state")) == [
+            (ids["boss"], "pending", "active"),
+        ]
 
         # Invite.hired_at is new: filled from the accepted offer, only for the freelancer hired.
         assert referred.hired_at == ids["hired_at"]
