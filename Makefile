@@ -28,8 +28,9 @@ run: setup
 	@echo ""
 	@echo "Starting Greenlight at http://127.0.0.1:$(PORT)/  (password for every demo login: greenlight-demo)"
 	@echo "  client:     manager@acme.test, approver@acme.test, approver2@acme.test, manager@globex.test"
+	@echo "  initech:    manager@initech.test; lead@, cfo@, controller@initech.test (a two-step policy)"
 	@echo "  freelancer: ada@, grace@, linus@, margaret@freelancers.test"
-	@echo "  admin:      admin@greenlight.test  ->  http://127.0.0.1:$(PORT)/admin/"
+	@echo "  admin:      admin@greenlight.test (superuser), psm@greenlight.test (policies)  ->  http://127.0.0.1:$(PORT)/admin/"
 	@echo ""
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

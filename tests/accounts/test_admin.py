@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import Company, Membership
-from tests.factories import CompanyFactory, UserFactory
+from tests.factories import CompanyFactory, UserFactory, approver, hiring_manager
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +62,9 @@ def test_admin_refuses_approvals_for_a_non_enterprise_company(staff_client):
 def test_enable_approvals_action_skips_non_enterprise(staff_client):
     big = CompanyFactory(is_enterprise=True, approvals_enabled=False)
     small = CompanyFactory(is_enterprise=False, approvals_enabled=False)
+    # A hiring manager who could get an approval: without one, enabling is refused.
+    hiring_manager(big)
+    approver(big)
     staff_client.post(
         "/admin/accounts/company/",
         {"action": "enable_approvals", "_selected_action": [big.pk, small.pk]},
