@@ -1,5 +1,4 @@
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from .models import Notification
@@ -49,13 +48,16 @@ def _unread_count(user) -> int:
     return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
 
 
+# The approvals app counts what awaits an approver's decision (their own seats, and those of
+# approvers away whose decisions go to them); it registers the counter in its AppConfig.ready(),
+# as accounts, the lowest app, may not import it.
+awaiting_decision_counter = None
+
+
+def register_awaiting_decision_counter(counter) -> None:
+    global awaiting_decision_counter
+    awaiting_decision_counter = counter
+
+
 def _awaiting_decision_count(user) -> int:
-    # accounts is the lowest app and may not import approvals; the reverse relation that
-    # StepApprover.approver declares on User (related_name="approval_decisions") reaches the
-    # table by name, without an import. The filter mirrors the dashboard's "awaiting your
-    # decision": undecided, on the active step of a pending request not yet past its deadline,
-    # in the approver's own company.
-    return user.approval_decisions.filter(
-        decision="pending", step__state="active", request__state="pending",
-        request__expires_at__gt=timezone.now(), request__company_id=user.membership.company_id,
-    ).count()
+    return awaiting_decision_counter(user) if awaiting_decision_counter is not None else 0

@@ -254,6 +254,8 @@ class Notification(models.Model):
         APPROVAL_EXPIRED = "approval-expired", "Your request or approval expired"
         # In-app only: a step of the requester's chain was approved and the next one notified.
         APPROVAL_STEP_PASSED = "approval-step-passed", "A step of your request was approved"
+        # In-app only: an approver's decisions went to their delegate, or came back.
+        APPROVAL_DELEGATED = "approval-delegated", "Decisions delegated while someone is away"
         OFFER_SENT = "offer-sent", "You received an offer"
         OFFER_MODIFIED = "offer-modified", "An offer to you was changed"
         OFFER_WITHDRAWN = "offer-withdrawn", "An offer to you was withdrawn"

@@ -10,9 +10,10 @@ Times are formatted in the recipient's time zone, with the zone named.
 import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.mail import absolute_url
-from accounts.models import Notification
+from accounts.models import Notification, User
 from accounts.notifications import notify, notify_many
 from accounts.timezones import format_for
 from jobs.terms import format_money
@@ -83,14 +84,16 @@ def _detail_path(approval_request: ApprovalRequest) -> str:
     return reverse("approvals:detail", args=[approval_request.pk])
 
 
-def _decision_links(approval_request: ApprovalRequest, seat: StepApprover) -> dict:
-    """One-click Approve / Decline links, signed now for this approver of this step and this
-    expiry."""
+def _decision_links(approval_request: ApprovalRequest, seat: StepApprover, decider=None) -> dict:
+    """One-click Approve / Decline links, signed now for this approver of this step (or their
+    delegate) and this expiry."""
     return {
         f"{action}_url": absolute_url(
             reverse(
                 "approvals:email_decision",
-                args=[make_decision_token(approval_request=approval_request, seat=seat, action=action)],
+                args=[make_decision_token(
+                    approval_request=approval_request, seat=seat, action=action, decider=decider
+                )],
             )
         )
         for action in ("approve", "decline")
@@ -114,33 +117,106 @@ def _resubmit_url(approval_request: ApprovalRequest) -> str:
     return absolute_url(reverse("approvals:resubmit", args=[approval_request.pk]))
 
 
-def new_request_notification(approval_request: ApprovalRequest, seat: StepApprover) -> dict:
+def new_request_notification(approval_request: ApprovalRequest, seat: StepApprover, decider=None) -> dict:
+    """To the seat's approver, or to ``decider``, the delegate deciding for them while away."""
     if approval_request.resubmission_of_id:
         # The caller's copy may predate its decline or expiry; the email says what it is now.
         approval_request.resubmission_of.refresh_from_db(fields=["state"])
+    reader = decider or seat.approver
+    on_behalf = {}
+    key = f"approval-new:{approval_request.pk}:{seat.step_id}:{seat.approver_id}"
+    title = f"{approval_request.requester} asks you to approve “{approval_request.title}”"
+    if decider is not None:
+        key += f":by:{decider.pk}"
+        title += f" for {seat.approver} (away)"
+        on_behalf = {"on_behalf_of_name": str(seat.approver)}
     return {
-        "key": f"approval-new:{approval_request.pk}:{seat.step_id}:{seat.approver_id}",
+        "key": key,
         "kind": Kind.APPROVAL_NEW,
-        "recipient": seat.approver,
-        "title": f"{approval_request.requester} asks you to approve “{approval_request.title}”",
+        "recipient": reader,
+        "title": title,
         "link": _detail_path(approval_request),
         "template": "approvals/emails/new-request",
         "context": _context(
-            approval_request, reader=seat.approver, **_decision_links(approval_request, seat),
-            **_step_values(approval_request, seat.step),
+            approval_request, reader=reader, **_decision_links(approval_request, seat, decider),
+            **_step_values(approval_request, seat.step), **on_behalf,
         ),
     }
 
 
 def send_step_activated(approval_request: ApprovalRequest, step: RequestStep) -> list[Notification]:
     """To each approver of a step that has just become active (the first when the request is
-    created, the next when one passes): the details and their own one-click links. A step has
-    at most ten approvers, so one notify each."""
-    seats = (
+    created, the next when one passes): the details and their own one-click links. An approver
+    who is out of office is told in-app, and their delegate gets the email and links. A step
+    has at most ten approvers, so one notify each."""
+    from .delegation import Resolver
+
+    seats = list(
         StepApprover.objects.filter(step=step, decision=Decision.PENDING)
         .select_related("approver", "step").order_by("id")
     )
-    return [notify(**new_request_notification(approval_request, seat)) for seat in seats]
+    resolver = Resolver(approval_request.company_id)
+    sent = []
+    for seat in seats:
+        decider_id = resolver.decider(seat.approver_id, requester_id=approval_request.requester_id)
+        if decider_id == seat.approver_id:
+            sent.append(notify(**new_request_notification(approval_request, seat)))
+            continue
+        decider = User.objects.get(pk=decider_id)
+        sent.append(notify(**new_request_notification(approval_request, seat, decider)))
+        notify(
+            key=f"approval-delegated:{approval_request.pk}:{seat.step_id}:{seat.approver_id}",
+            kind=Kind.APPROVAL_DELEGATED, recipient=seat.approver,
+            title=f"“{approval_request.title}” went to {decider}, who decides for you while you are away",
+            link=_detail_path(approval_request),
+        )
+    return sent
+
+
+def send_delegation_started(period) -> None:
+    """In-app to the delegate (what they now decide, from when to when) and to the approver;
+    if the period is on now, the delegate also gets each waiting request with links."""
+    from .delegation import Resolver
+
+    when = f"{_when(period.delegate, period.starts_at)} to {_when(period.delegate, period.ends_at)}"
+    dashboard = reverse("approvals:dashboard")
+    notify(
+        key=f"approval-delegated:period:{period.pk}:to", kind=Kind.APPROVAL_DELEGATED,
+        recipient=period.delegate, link=dashboard,
+        title=f"{period.approver} is away from {when}: you decide their approval requests",
+    )
+    notify(
+        key=f"approval-delegated:period:{period.pk}:from", kind=Kind.APPROVAL_DELEGATED,
+        recipient=period.approver, link=reverse("approvals:out_of_office"),
+        title=f"While you are away ({when}), {period.delegate} decides your approval requests",
+    )
+    if not period.is_on():
+        return
+    company_id = period.approver.membership.company_id
+    resolver = Resolver(company_id)
+    seats = StepApprover.objects.filter(
+        approver=period.approver, decision=Decision.PENDING, step__state=StepState.ACTIVE,
+        request__state="pending", request__expires_at__gt=timezone.now(),
+    ).select_related("step", "approver", "request__company", "request__requester",
+                     "request__freelancer", "request__job")
+    for seat in seats:
+        decider_id = resolver.decider(seat.approver_id, requester_id=seat.request.requester_id)
+        if decider_id != seat.approver_id:
+            decider = User.objects.get(pk=decider_id)
+            notify(**new_request_notification(seat.request, seat, decider))
+
+
+def send_delegation_ended(period) -> None:
+    """In-app to both: the approver's undecided decisions are theirs again."""
+    notify(
+        key=f"approval-delegated:period:{period.pk}:ended", kind=Kind.APPROVAL_DELEGATED,
+        recipient=period.delegate, link=reverse("approvals:dashboard"),
+        title=f"{period.approver} is back: their undecided approval requests went back to them",
+    )
+
+
+def _when(reader, moment) -> str:
+    return format_for(reader, moment)
 
 
 def send_new_request(approval_request: ApprovalRequest) -> list[Notification]:
@@ -216,19 +292,23 @@ def send_expired_to_each(approval_requests) -> list[int]:
     return notify_many([expired_notification(approval_request) for approval_request in approval_requests])
 
 
-def reminder_notification(seat: StepApprover) -> dict:
-    """``seat.request`` is the request, with its company, requester, freelancer and job."""
+def reminder_notification(seat: StepApprover, decider=None) -> dict:
+    """``seat.request`` is the request, with its company, requester, freelancer and job;
+    ``decider`` the delegate deciding for the seat's approver while they are away."""
     approval_request = seat.request
+    reader = decider or seat.approver
+    key = f"approval-reminder:{approval_request.pk}:{seat.approver_id}"
     return {
-        "key": f"approval-reminder:{approval_request.pk}:{seat.approver_id}",
+        "key": key + (f":by:{decider.pk}" if decider else ""),
         "kind": Kind.APPROVAL_REMINDER,
-        "recipient": seat.approver,
+        "recipient": reader,
         "title": f"Reminder: decide “{approval_request.title}” before it expires",
         "link": _detail_path(approval_request),
         "template": "approvals/emails/reminder",
         "context": _context(
-            approval_request, reader=seat.approver, **_decision_links(approval_request, seat),
+            approval_request, reader=reader, **_decision_links(approval_request, seat, decider),
             **_step_values(approval_request, seat.step),
+            **({"on_behalf_of_name": str(seat.approver)} if decider else {}),
         ),
     }
 
@@ -239,6 +319,8 @@ def send_reminder(seat: StepApprover) -> Notification:
     return notify(**reminder_notification(seat))
 
 
-def send_reminder_to_each(seats) -> list[int]:
-    """The reminder scan: every approver's reminder in one INSERT."""
-    return notify_many([reminder_notification(seat) for seat in seats])
+def send_reminder_to_each(seats, deciders: dict | None = None) -> list[int]:
+    """The reminder scan: every approver's reminder (or their delegate's, from ``deciders``:
+    seat id → User) in one INSERT."""
+    deciders = deciders or {}
+    return notify_many([reminder_notification(seat, deciders.get(seat.pk)) for seat in seats])

@@ -148,3 +148,28 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000,
         help_text="Optional. The hiring manager sees it.",
     )
+
+
+class OutOfOfficeForm(forms.Form):
+    """An approver's period away and their delegate. Validates input; the service decides."""
+
+    delegate = forms.ModelChoiceField(
+        queryset=None, empty_label="— Choose who decides for you —",
+        help_text="Another approver of your company. They decide your requests while you are away.",
+    )
+    starts_at = forms.DateTimeField(
+        label="From", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    ends_at = forms.DateTimeField(
+        label="Until", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delegate"].queryset = selectors.company_approvers(user=user)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", "The period must end after it starts.")
+        return data

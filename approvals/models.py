@@ -163,6 +163,10 @@ class ApprovalTransition(models.Model):
     name = models.CharField(max_length=30)
     # The step a decision was made in ("Team lead"); empty for changes of the whole request.
     step_name = models.CharField(max_length=100, blank=True, db_default="")
+    # The approver a delegate decided for, while that approver was out of office.
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )
     source_state = models.CharField(max_length=20, blank=True)
     target_state = models.CharField(max_length=20)
     comment = models.TextField(blank=True)
@@ -370,6 +374,10 @@ class StepApprover(models.Model):
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
     decided_at = models.DateTimeField(null=True, blank=True)
     comment = models.TextField(blank=True)
+    # Who decided, when it was not the approver: their delegate while they were away.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )
 
     class Meta:
         ordering = ["step__position", "id"]
@@ -382,3 +390,48 @@ class StepApprover(models.Model):
 
     def __str__(self):
         return f"{self.approver} ({self.get_decision_display()})"
+
+
+class OutOfOffice(models.Model):
+    """An approver away for a period, and the delegate who decides for them meanwhile.
+
+    While a period is on (``starts_at`` ≤ now < ``ends_at``, unless ended early at
+    ``ended_at``), the approver's undecided decisions, and new ones, go to the delegate
+    (approvals.delegation resolves who decides, following at most three hops). The approver
+    keeps seeing the requests and may still decide them.
+    """
+
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="out_of_office_periods"
+    )
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="delegations_received"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="Set when it was ended early.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        verbose_name = "out-of-office period"
+        indexes = [models.Index(fields=["approver", "ends_at"], name="out_of_office_by_approver")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(approver=models.F("delegate")), name="out_of_office_not_self"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="out_of_office_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.approver} away, {self.delegate} decides"
+
+    @property
+    def until(self):
+        return min(self.ended_at, self.ends_at) if self.ended_at else self.ends_at
+
+    def is_on(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.starts_at <= now < self.until

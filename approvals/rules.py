@@ -65,14 +65,17 @@ def can_use_for_offer(user, approval_request: ApprovalRequest) -> str | None:
 
 def can_decide(user, approval_request: ApprovalRequest) -> str | None:
     """Approve or decline: an approver of the request's active step who has not decided yet,
-    active and still an approver of its company, never its requester; and only while the
-    request is pending and not past expiry. Approvers of a later step may open the request but
-    not decide it before their step is reached."""
+    or, while that approver is out of office, the delegate their decision goes to
+    (approvals.delegation); active and still an approver of its company, never its requester;
+    and only while the request is pending and not past expiry. Approvers of a later step may
+    open the request but not decide it before their step is reached."""
     if user is None or user.pk == approval_request.requester_id:
         return "You cannot decide your own request."
     seats = [seat for seat in seats_of(approval_request) if seat.approver_id == user.pk]
-    if not seats:
-        return "Only the approvers of this request can decide it."
+    own_turn = any(_is_open(seat) for seat in seats)
+    delegated = [] if own_turn else delegated_seats(user, approval_request)
+    if not seats and not delegated:
+        return "Only the approvers of this request (or their delegates while they are away) can decide it."
     if not user.is_active:
         return "This account is deactivated: it cannot decide requests."
     membership = user.membership_or_none
@@ -84,7 +87,7 @@ def can_decide(user, approval_request: ApprovalRequest) -> str | None:
         return "You no longer hold the approver role at this company."
     if approval_request.state != State.PENDING or approval_request.is_past_expiry:
         return state_refusal(approval_request, "decided")
-    if any(seat.decision == Decision.PENDING and seat.step.state == StepState.ACTIVE for seat in seats):
+    if own_turn or delegated:
         return None
     seat = seats[-1]
     if seat.decision in (Decision.APPROVED, Decision.DECLINED):
@@ -99,6 +102,27 @@ def can_decide(user, approval_request: ApprovalRequest) -> str | None:
             f"are approved.{current}"
         )
     return f"The step “{seat.step.name}” was already approved: your decision is no longer needed."
+
+
+def _is_open(seat) -> bool:
+    return seat.decision == Decision.PENDING and seat.step.state == StepState.ACTIVE
+
+
+def delegated_seats(user, approval_request: ApprovalRequest) -> list:
+    """The undecided seats of the active step whose approver is away and whose decision now
+    goes to ``user`` (two queries when the company has periods on, else one)."""
+    from .delegation import Resolver
+
+    open_seats = [
+        seat for seat in seats_of(approval_request) if _is_open(seat) and seat.approver_id != user.pk
+    ]
+    if not open_seats:
+        return []
+    resolver = Resolver(approval_request.company_id)
+    return [
+        seat for seat in open_seats
+        if resolver.decider(seat.approver_id, requester_id=approval_request.requester_id) == user.pk
+    ]
 
 
 def steps_of(approval_request: ApprovalRequest) -> list:

@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import User
 from jobs.terms import ContractType, format_money
 
-from . import rules
+from . import delegation, rules
 from .models import (
     ApprovalRequest,
     ApprovalTransition,
@@ -57,20 +57,50 @@ def _visible_to(user) -> QuerySet:
     membership = user.membership_or_none
     if membership is None:
         return ApprovalRequest.objects.none()
+    seats = Q(request_id=OuterRef("pk"), approver_id=user.pk)
+    delegators = _delegators(user)
+    if delegators:
+        # A delegate sees what is waiting for the approvers they decide for.
+        seats |= Q(
+            request_id=OuterRef("pk"), approver_id__in=delegators, decision=Decision.PENDING,
+            step__state=StepState.ACTIVE,
+        )
     return ApprovalRequest.objects.filter(company_id=membership.company_id).filter(
-        Q(requester_id=user.pk)
-        | Exists(StepApprover.objects.filter(request_id=OuterRef("pk"), approver_id=user.pk))
+        Q(requester_id=user.pk) | Exists(StepApprover.objects.filter(seats))
     )
+
+
+def _delegators(user) -> set[int]:
+    """The approvers out of office whose decisions go to the user now (cached per user object)."""
+    if not hasattr(user, "_approvals_delegators"):
+        membership = user.membership_or_none
+        user._approvals_delegators = (
+            delegation.Resolver(membership.company_id).delegators_of(user.pk) if membership else set()
+        )
+    return user._approvals_delegators
 
 
 def _awaiting(user) -> Exists:
-    """The request awaits the user's decision: they are an undecided approver of its active step."""
+    """The request awaits the user's decision: they are an undecided approver of its active
+    step, or the delegate of one who is away (not on their own requests)."""
+    approvers = {user.pk} | _delegators(user)
     return Exists(
         StepApprover.objects.filter(
-            request_id=OuterRef("pk"), approver_id=user.pk, decision=Decision.PENDING,
+            request_id=OuterRef("pk"), approver_id__in=approvers, decision=Decision.PENDING,
             step__state=StepState.ACTIVE,
-        )
+        ).exclude(request__requester_id=user.pk)
     )
+
+
+def awaiting_decision_count(user) -> int:
+    """The number beside My Jobs > Approvals: requests awaiting the user's decision (their own
+    seats and those of approvers they decide for), pending and not past their deadline."""
+    membership = user.membership_or_none
+    if membership is None:
+        return 0
+    return ApprovalRequest.objects.filter(
+        company_id=membership.company_id, state=State.PENDING, expires_at__gt=timezone.now()
+    ).filter(_awaiting(user)).count()
 
 
 def _search(queryset: QuerySet, search: str) -> QuerySet:
@@ -162,7 +192,7 @@ def _chain_prefetch() -> Prefetch:
         queryset=RequestStep.objects.order_by("position").prefetch_related(
             Prefetch(
                 "approvers",
-                queryset=StepApprover.objects.select_related("approver").order_by("id"),
+                queryset=StepApprover.objects.select_related("approver", "decided_by").order_by("id"),
             )
         ),
     )
@@ -180,7 +210,7 @@ def approval_request_for_user(*, user, approval_request_id: int) -> ApprovalRequ
             _chain_prefetch(),
             Prefetch(
                 "transitions",
-                queryset=ApprovalTransition.objects.select_related("actor").order_by(
+                queryset=ApprovalTransition.objects.select_related("actor", "on_behalf_of").order_by(
                     "created_at", "id"
                 ),
             ),

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed
 
 from accounts.logging import actor_label, log_event
-from accounts.models import Membership
+from accounts.models import Membership, User
 from jobs.terms import OfferType
 
-from . import bulk, emails, policies, rules
+from . import bulk, delegation, emails, policies, rules
 from .models import (
     ApprovalRequest,
     ApprovalTransition,
@@ -52,7 +52,7 @@ def approval_request_lock(*, approval_request_id: int) -> ApprovalRequest:
 
 def _apply(
     approval_request: ApprovalRequest, name: str, *, actor, comment: str = "", step_name: str = "",
-    **kwargs,
+    on_behalf_of=None, **kwargs,
 ):
     """Run one FSM transition on a locked request, save it and record it in the audit trail."""
     method = getattr(approval_request, name)
@@ -64,19 +64,21 @@ def _apply(
     except TransitionNotAllowed as exc:  # conditions changed under us
         raise ApprovalError(_refusal_message(approval_request, name)) from exc
     approval_request.save()
-    _audit(approval_request, actor=actor, name=name, source=source, comment=comment, step_name=step_name)
+    _audit(approval_request, actor=actor, name=name, source=source, comment=comment,
+           step_name=step_name, on_behalf_of=on_behalf_of)
     return approval_request
 
 
 def _audit(
     approval_request: ApprovalRequest, *, actor, name: str, source: str, comment: str = "",
-    step_name: str = "",
+    step_name: str = "", on_behalf_of=None,
 ) -> ApprovalTransition:
     """One audit entry: a change of the request's state, or a decision within a step (the
     state then stays pending)."""
     entry = ApprovalTransition.objects.create(
         request=approval_request, actor=actor, name=name, source_state=source,
         target_state=approval_request.state, comment=comment, step_name=step_name,
+        on_behalf_of=on_behalf_of,
     )
     _log_transition(approval_request, actor=actor, source=source)
     return entry
@@ -338,25 +340,31 @@ def _decide(*, approval_request_id: int, actor, comment: str, approve: bool) -> 
                 request_id=approval_request.pk, approver_id=actor.pk,
                 decision=Decision.PENDING, step__state=StepState.ACTIVE,
             )
-            .get()
+            .first()
         )
+        on_behalf_of = None
+        if seat is None:  # the actor decides for an approver who is away
+            seat = rules.delegated_seats(actor, approval_request)[0]
+            on_behalf_of = seat.approver
         step = seat.step
         now = timezone.now()
         seat.decision = Decision.APPROVED if approve else Decision.DECLINED
         seat.decided_at, seat.comment = now, comment
-        seat.save(update_fields=["decision", "decided_at", "comment"])
+        seat.decided_by = actor if on_behalf_of else None
+        seat.save(update_fields=["decision", "decided_at", "comment", "decided_by"])
         if not approve:
             _close_step(step, StepState.DECLINED, now=now)
             _not_needed(approval_request, now=now)
             approval_request.decision_comment = comment
-            approval_request.decided_by_names = str(actor)[:500]
-            _apply(approval_request, "decline", actor=actor, comment=comment, step_name=step.name)
+            approval_request.decided_by_names = _decider_name(seat)[:500]
+            _apply(approval_request, "decline", actor=actor, comment=comment, step_name=step.name,
+                   on_behalf_of=on_behalf_of)
             emails.send_decision(approval_request)
             return approval_request
         approvals = StepApprover.objects.filter(step=step, decision=Decision.APPROVED).count()
         if approvals < step.required_count:
             _audit(approval_request, actor=actor, name="approve", source=State.PENDING,
-                   comment=comment, step_name=step.name)
+                   comment=comment, step_name=step.name, on_behalf_of=on_behalf_of)
             return approval_request
         _close_step(step, StepState.PASSED, now=now)
         StepApprover.objects.filter(step=step, decision=Decision.PENDING).update(
@@ -373,23 +381,31 @@ def _decide(*, approval_request_id: int, actor, comment: str, approve: bool) -> 
             following.state, following.activated_at = StepState.ACTIVE, now
             following.save(update_fields=["state", "activated_at"])
             _audit(approval_request, actor=actor, name="approve", source=State.PENDING,
-                   comment=comment, step_name=step.name)
+                   comment=comment, step_name=step.name, on_behalf_of=on_behalf_of)
             emails.send_step_passed(approval_request, step, following)
             emails.send_step_activated(approval_request, following)
             return approval_request
         approval_request.decision_comment = comment
         approval_request.decided_by_names = ", ".join(
-            str(seat.approver)
+            _decider_name(seat)
             for seat in StepApprover.objects.filter(
                 request_id=approval_request.pk, decision=Decision.APPROVED
-            ).select_related("approver").order_by("step__position", "decided_at", "id")
+            ).select_related("approver", "decided_by").order_by("step__position", "decided_at", "id")
         )[:500]
         _apply(
             approval_request, "approve", actor=actor, comment=comment, step_name=step.name,
+            on_behalf_of=on_behalf_of,
             valid_until=now + datetime.timedelta(days=approval_request.company.approval_validity_days),
         )
         emails.send_decision(approval_request)
     return approval_request
+
+
+def _decider_name(seat: StepApprover) -> str:
+    """"Cora Cfo", or "Bea Backup for Cora Cfo" when a delegate decided."""
+    if seat.decided_by_id and seat.decided_by_id != seat.approver_id:
+        return f"{seat.decided_by} for {seat.approver}"
+    return str(seat.approver)
 
 
 def _close_step(step: RequestStep, state: str, *, now) -> None:
@@ -495,7 +511,14 @@ def approval_requests_mark_for_reminder() -> list[int]:
                     request_id__in=ids, decision=Decision.PENDING, step__state=StepState.ACTIVE
                 ).select_related("step", "approver").order_by("request_id", "id")
             )
+            resolvers, deciders = {}, {}
             for seat in seats:
                 seat.request = by_id[seat.request_id]
-            emails.send_reminder_to_each(seats)
+                company_id = seat.request.company_id
+                resolver = resolvers.setdefault(company_id, delegation.Resolver(company_id, now))
+                decider_id = resolver.decider(seat.approver_id, requester_id=seat.request.requester_id)
+                if decider_id != seat.approver_id:
+                    deciders[seat.pk] = decider_id
+            people = User.objects.in_bulk(set(deciders.values()))
+            emails.send_reminder_to_each(seats, {seat: people[user] for seat, user in deciders.items()})
     return ids

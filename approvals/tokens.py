@@ -20,10 +20,13 @@ ACTIONS = ("approve", "decline")
 
 
 def make_decision_token(
-    *, approval_request: ApprovalRequest, action: str, seat: StepApprover | None = None
+    *, approval_request: ApprovalRequest, action: str, seat: StepApprover | None = None,
+    decider=None,
 ) -> str:
     """A link for ``seat`` (one approver of one step of the request) to take ``action``;
-    without a seat, the chosen approver's seat on the request."""
+    without a seat, the chosen approver's seat on the request. ``decider`` is the delegate who
+    holds the link when the seat's approver is away (the link then acts as the delegate, on
+    behalf of the approver, and only while the delegation stands)."""
     if action not in ACTIONS:
         raise ValueError(f"Unknown action {action!r}")
     if seat is None:
@@ -33,10 +36,12 @@ def make_decision_token(
     payload = {
         "r": approval_request.pk,
         "s": seat.step_id,
-        "u": seat.approver_id,
+        "u": decider.pk if decider is not None else seat.approver_id,
         "a": action,
         "e": int(approval_request.expires_at.timestamp()),
     }
+    if decider is not None:
+        payload["b"] = seat.approver_id
     return signing.dumps(payload, salt=SALT, compress=False)
 
 
@@ -71,11 +76,12 @@ def check_decision_token(token: str) -> TokenCheck:
         action = str(payload["a"])
         expires = int(payload["e"])
         step_id = int(payload["s"]) if "s" in payload else None
+        on_behalf_of = int(payload["b"]) if "b" in payload else None
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return TokenCheck(status="invalid")
     if action not in ACTIONS:
         return TokenCheck(status="invalid")
-    seats = StepApprover.objects.filter(request_id=request_id, approver_id=approver_id)
+    seats = StepApprover.objects.filter(request_id=request_id, approver_id=on_behalf_of or approver_id)
     if step_id is not None:
         seats = seats.filter(step_id=step_id)
     seat = seats.select_related("step").order_by("step__position").first()

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/resubmit/", views.resubmit, name="resubmit"),
     path("email/<str:token>/", views.email_decision, name="email_decision"),
+    path("out-of-office/", views.out_of_office, name="out_of_office"),
 ]

@@ -10,10 +10,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.confirmations import confirmation_required
 from accounts.decorators import client_required
+from accounts.models import User
 from accounts.search import search_term
 
-from . import rules, selectors, services
-from .forms import ApprovalRequestForm, DecisionForm
+from . import delegation, rules, selectors, services
+from .forms import ApprovalRequestForm, DecisionForm, OutOfOfficeForm
 from .tokens import check_decision_token
 
 PAGE_SIZE = 20
@@ -53,6 +54,7 @@ def dashboard(request):
     return render(request, "approvals/dashboard.html", {
         "page": page, "tab": tab, "tabs": tabs, "search": search, "nav_key": "approvals",
         "can_create": rules.can_create_request(request.user) is None,
+        "is_approver": request.user.membership.is_approver,
     })
 
 
@@ -207,12 +209,15 @@ def email_decision(request, token):
         context["decision"] = selectors.approval_request_decision(
             approval_request_id=check.approval_request.pk, seat=check.seat
         )
+    # The person the link was sent to: the approver, or their delegate while they are away.
+    approver = request.user if request.user.is_authenticated else User.objects.get(pk=check.approver_id)
     if check.status == "early":
-        context["refusal"] = rules.can_decide(check.seat.approver, check.approval_request)
-    if check.ok:
-        # The approver named in the link, who may have lost the right to decide since it was sent.
-        approver = request.user if request.user.is_authenticated else check.seat.approver
         context["refusal"] = rules.can_decide(approver, check.approval_request)
+    if check.ok:
+        # They may have lost the right to decide since it was sent (role, delegation ended).
+        context["refusal"] = rules.can_decide(approver, check.approval_request)
+        if check.seat.approver_id != approver.pk:
+            context["on_behalf_of"] = check.seat.approver
     if not check.ok or request.method != "POST":
         context["form"] = DecisionForm(initial={"decision": check.action})
         return render(request, "approvals/email_decision.html", context)
@@ -240,3 +245,45 @@ def email_decision(request, token):
     else:
         messages.success(request, selectors.decision_done_message(decided, actor=approver, from_email=True))
     return redirect("approvals:email_decision", token)
+
+
+@client_required
+def out_of_office(request):
+    """Set a period away and a delegate; see and end one's periods, and those delegated to you."""
+    membership = request.user.membership
+    if not membership.is_approver:
+        return _render_not_available(
+            request, "Out of office is for approvers: their decisions go to a delegate while they are away."
+        )
+    form = OutOfOfficeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and "end" in request.POST:
+        try:
+            period = delegation.out_of_office_end(
+                approver=request.user, period_id=int(request.POST.get("end") or 0)
+            )
+        except (delegation.DelegationError, ValueError) as exc:
+            messages.error(request, str(exc) if isinstance(exc, delegation.DelegationError)
+                           else "That out-of-office period is not yours, or no longer exists.")
+        else:
+            messages.success(
+                request, f"Out of office ended: your undecided requests are yours again, and "
+                f"{period.delegate} has been told."
+            )
+        return redirect("approvals:out_of_office")
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = delegation.out_of_office_set(
+                approver=request.user, delegate=form.cleaned_data["delegate"],
+                starts_at=form.cleaned_data["starts_at"], ends_at=form.cleaned_data["ends_at"],
+            )
+        except delegation.DelegationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"Out of office set: {period.delegate} decides your approval requests "
+                "during that time, and has been told."
+            )
+            return redirect("approvals:out_of_office")
+    return render(request, "approvals/out_of_office.html", {
+        "form": form, "periods": delegation.periods_of(request.user), "nav_key": "approvals",
+    })
