@@ -43,6 +43,7 @@ PSM_PERMISSIONS = [
     ("approvals", "approvalpolicy", ["view", "add", "change"]),
     ("approvals", "policystep", ["view", "add", "change", "delete"]),
     ("approvals", "approvalrequest", ["view"]),
+    ("approvals", "stepapprover", ["change"]),
 ]
 
 # title, freelancer email, job title (or None), contract, amount, hours, what happens

@@ -173,6 +173,26 @@ def send_step_activated(approval_request: ApprovalRequest, step: RequestStep) ->
     return sent
 
 
+def send_reassigned(
+    approval_request: ApprovalRequest, seat: StepApprover, *, previous, actor, reason: str
+) -> None:
+    """Staff moved a decision: both approvers are told in-app; the new one also gets the
+    request with their links when their step is the one deciding now."""
+    link = _detail_path(approval_request)
+    notify(
+        key=f"approval-reassigned:{approval_request.pk}:{seat.pk}:{previous.pk}:from",
+        kind=Kind.APPROVAL_DELEGATED, recipient=previous, link=link,
+        title=f"{actor} moved your decision on “{approval_request.title}” to {seat.approver}: {reason}",
+    )
+    notify(
+        key=f"approval-reassigned:{approval_request.pk}:{seat.pk}:{seat.approver_id}:to",
+        kind=Kind.APPROVAL_DELEGATED, recipient=seat.approver, link=link,
+        title=f"{actor} moved the decision on “{approval_request.title}” from {previous} to you: {reason}",
+    )
+    if seat.step.state == StepState.ACTIVE:
+        notify(**new_request_notification(approval_request, seat))
+
+
 def send_delegation_started(period) -> None:
     """In-app to the delegate (what they now decide, from when to when) and to the approver;
     if the period is on now, the delegate also gets each waiting request with links."""

@@ -420,6 +420,52 @@ def _not_needed(approval_request: ApprovalRequest, *, now) -> None:
     ).update(decision=Decision.NOT_NEEDED)
 
 
+def step_approver_reassign(*, step_approver_id: int, new_approver, actor, reason: str) -> StepApprover:
+    """Staff move one undecided decision of a pending request to another approver.
+
+    The new approver is an active approver of the request's company, not its requester, and
+    not already on that step; a reason is required. The seat changes hands (the old approver's
+    links stop working and say so); one audit entry records who moved it, from whom, to whom
+    and why; both are told in-app, and the new approver gets the request with their own links
+    if their step is the active one.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ApprovalError("Say why the decision is moved: both approvers and the audit trail read it.")
+    with transaction.atomic():
+        request_id = (
+            StepApprover.objects.filter(pk=step_approver_id).values_list("request_id", flat=True).first()
+        )
+        if request_id is None:
+            raise ApprovalError("That decision no longer exists.")
+        approval_request = approval_request_lock(approval_request_id=request_id)
+        seat = StepApprover.objects.select_related("step", "approver").get(pk=step_approver_id)
+        if approval_request.state != State.PENDING or approval_request.is_past_expiry:
+            raise ApprovalError(rules.state_refusal(approval_request, "reassigned"))
+        if seat.decision != Decision.PENDING or seat.step.state not in (StepState.ACTIVE, StepState.WAITING):
+            raise ApprovalError(f"{seat.approver} already decided, or their decision is no longer needed.")
+        if new_approver.pk == approval_request.requester_id:
+            raise ApprovalError("The requester cannot decide their own request.")
+        membership = new_approver.membership_or_none
+        if (
+            not new_approver.is_active or membership is None or not membership.is_approver
+            or membership.company_id != approval_request.company_id
+        ):
+            raise ApprovalError(f"{new_approver} is not an active approver of {approval_request.company}.")
+        if StepApprover.objects.filter(step=seat.step, approver=new_approver).exists():
+            raise ApprovalError(f"{new_approver} is already an approver of the step “{seat.step.name}”.")
+        previous = seat.approver
+        seat.approver = new_approver
+        seat.save(update_fields=["approver"])
+        _audit(
+            approval_request, actor=actor, name="reassign", source=State.PENDING,
+            step_name=seat.step.name,
+            comment=f"Moved from {previous} to {new_approver} by {actor}: {reason}",
+        )
+        emails.send_reassigned(approval_request, seat, previous=previous, actor=actor, reason=reason)
+    return seat
+
+
 def approval_request_decide(
     *, approval_request_id: int, actor, decision: str, comment: str = ""
 ) -> ApprovalRequest:

@@ -52,7 +52,7 @@ class TokenCheck:
     ok (usable), invalid (tampered or malformed), expired (past the request's expiry),
     used (the request is no longer pending: decided, expired or used; or this approver's step
     no longer waits for them: they decided, or the step's rule was met by others),
-    early (their step is not reached yet).
+    early (their step is not reached yet), moved (staff gave this decision to someone else).
     ``approval_request`` is set whenever the signature is genuine, so the page can show the
     request's current state; a tampered link shows nothing about any request.
     """
@@ -86,6 +86,11 @@ def check_decision_token(token: str) -> TokenCheck:
         seats = seats.filter(step_id=step_id)
     seat = seats.select_related("step").order_by("step__position").first()
     if seat is None:
+        step_seats = StepApprover.objects.filter(request_id=request_id, step_id=step_id)
+        if step_id is not None and step_seats.exists():
+            # A genuine link whose decision staff moved to someone else.
+            moved = ApprovalRequest.objects.select_related("company", "requester").get(pk=request_id)
+            return TokenCheck(status="moved", action=action, approval_request=moved, approver_id=approver_id)
         return TokenCheck(status="invalid")
     approval_request = (
         ApprovalRequest.objects.select_related("company", "requester", "freelancer", "job")

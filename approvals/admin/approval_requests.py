@@ -1,7 +1,11 @@
 """Requests: an audit view, the chain copied onto each request included."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
@@ -88,6 +92,27 @@ def _decision_text(seat: StepApprover) -> str:
     return text
 
 
+class ReassignForm(forms.Form):
+    seat = forms.ChoiceField(label="Decision to move")
+    new_approver = forms.ModelChoiceField(queryset=None, label="Move it to")
+    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Both approvers read it, and the audit trail keeps it.")
+
+    def __init__(self, *args, approval_request, **kwargs):
+        from accounts.models import User
+
+        super().__init__(*args, **kwargs)
+        seats = StepApprover.objects.filter(
+            request=approval_request, decision=Decision.PENDING,
+            step__state__in=[StepState.ACTIVE, StepState.WAITING],
+        ).select_related("step", "approver").order_by("step__position", "id")
+        self.fields["seat"].choices = [(seat.pk, f"{seat.step.name}: {seat.approver}") for seat in seats]
+        self.fields["new_approver"].queryset = User.objects.filter(
+            membership__company_id=approval_request.company_id, membership__is_approver=True,
+            is_active=True,
+        ).exclude(pk=approval_request.requester_id).order_by("full_name", "email")
+
+
 @admin.register(ApprovalRequest)
 class ApprovalRequestAdmin(admin.ModelAdmin):
     list_display = [
@@ -105,7 +130,7 @@ class ApprovalRequestAdmin(admin.ModelAdmin):
     inlines = [RequestStepInline, ApprovalTransitionInline]
     actions = ["expire_past_expiry"]
     fieldsets = [
-        (None, {"fields": ["state", "company", "requester", "approver", "expires_at"]}),
+        (None, {"fields": ["state", "company", "requester", "approver", "expires_at", "reassign"]}),
         ("Offer", {"fields": [
             "title", "job", "offer_type", "freelancer", "freelancer_name", "freelancer_email",
             "contract_type", "amount", "currency", "weekly_hour_limit", "start_date", "justification",
@@ -142,6 +167,50 @@ class ApprovalRequestAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Deleting a request would erase its audit trail (the log cascades); expire it instead.
         return False
+
+    @admin.display(description="Reassign")
+    def reassign(self, obj):
+        if obj is None or obj.pk is None or obj.state != State.PENDING:
+            return "—"
+        return format_html(
+            '<a href="{}">Move a pending decision to another approver</a>',
+            reverse("admin:approvals_approvalrequest_reassign", args=[obj.pk]),
+        )
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:pk>/reassign/", self.admin_site.admin_view(self.reassign_view),
+                name="approvals_approvalrequest_reassign",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def reassign_view(self, request, pk):
+        """Staff move an undecided decision to another approver, with a reason (the service
+        checks everything again under the request's lock)."""
+        if not request.user.has_perm("approvals.change_stepapprover"):
+            raise PermissionDenied
+        approval_request = get_object_or_404(ApprovalRequest.objects.select_related("company"), pk=pk)
+        form = ReassignForm(request.POST or None, approval_request=approval_request)
+        if request.method == "POST" and form.is_valid():
+            try:
+                seat = services.step_approver_reassign(
+                    step_approver_id=int(form.cleaned_data["seat"]),
+                    new_approver=form.cleaned_data["new_approver"], actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except services.ApprovalError as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(
+                    request, f"Moved to {seat.approver}; both approvers were told.", messages.SUCCESS
+                )
+                return redirect("admin:approvals_approvalrequest_change", approval_request.pk)
+        return render(request, "admin/approvals/reassign.html", {
+            **self.admin_site.each_context(request), "form": form, "original": approval_request,
+            "opts": self.model._meta, "title": f"Reassign a decision on “{approval_request.title}”",
+        })
 
     @admin.display(description="Freelancer")
     def freelancer_display(self, obj):
