@@ -2,8 +2,10 @@ from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from .timezones import DEFAULT_TIME_ZONE, validate_time_zone
@@ -61,6 +63,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["full_name", "email"]
+        indexes = [
+            # The freelancer picker finds a name by any part of it (icontains, which is
+            # UPPER(full_name) LIKE '%…%'): a trigram index serves that. PostgreSQL only: the
+            # migration skips it elsewhere (SQLite, the embedded default, scans a small table).
+            GinIndex(OpClass(Upper("full_name"), name="gin_trgm_ops"), name="user_full_name_trgm_idx"),
+            # An exact email, whatever its case (iexact is UPPER(email) = UPPER(…)).
+            models.Index(Upper("email"), name="user_email_upper_idx"),
+        ]
 
     def __str__(self):
         return self.full_name or self.email

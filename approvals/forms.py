@@ -35,8 +35,8 @@ class ApprovalRequestForm(ContractTermsForm):
     )
     offer_type = forms.ChoiceField(choices=OfferType.choices, initial=OfferType.DIRECT)
     freelancer = FreelancerChoiceField(
-        queryset=None, required=False, empty_label="— Choose a freelancer —",
-        help_text="A freelancer on the marketplace (direct and payroll offers).",
+        queryset=None, required=False,
+        help_text="Direct and payroll offers: type their name, or their whole email address.",
     )
     freelancer_name = forms.CharField(
         max_length=150, required=False, label="Freelancer's name (BYO)",

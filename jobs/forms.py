@@ -1,8 +1,18 @@
 import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.urls import reverse, reverse_lazy
+from django.utils.safestring import mark_safe
+
+from accounts.search import clean_search
+from accounts.selectors import marketplace_freelancers
 
 from .models import Job
+from .selectors import NAME_SEARCH_MIN_LENGTH, freelancers_already_on_job, freelancers_found
 from .terms import (
     CURRENCY_CHOICES,
     MAX_AMOUNT,
@@ -63,11 +73,190 @@ class DeclineForm(forms.Form):
         return f"{reason}. {details}" if details else reason
 
 
-class InviteForm(forms.Form):
-    """A hiring manager's invite: the picked freelancer and a message."""
+@dataclass(frozen=True)
+class FreelancerTyped:
+    """What a freelancer field posts: ``picked``, the id in the hidden input (filled by the search
+    as you type, or by the server once it resolved the text); ``chosen``, a candidate picked
+    from the list shown after an ambiguous name; ``text``, what was typed."""
 
-    # Hidden and optional here: the view resolves the pick and says so when it is missing.
-    freelancer = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    picked: str = ""
+    chosen: str = ""
+    text: str = ""
+
+
+class FreelancerSearchWidget(forms.Widget):
+    """A text input for a name or an email, a hidden input for the id, and, after a name that
+    several freelancers share, radio buttons to choose one. app.js turns the text input into a
+    combobox that searches ``search_url`` as you type and fills the hidden id."""
+
+    template_name = "jobs/widgets/freelancer_search.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.search_url = ""
+        self.candidates = []  # set by the field when the text named several people
+
+    def value_from_datadict(self, data, files, name):
+        return FreelancerTyped(
+            picked=data.get(name) or "",
+            chosen=data.get(f"{name}_choice") or "",
+            text=data.get(f"{name}_search") or "",
+        )
+
+    def value_omitted_from_data(self, data, files, name):
+        return not any(key in data for key in (name, f"{name}_choice", f"{name}_search"))
+
+    def format_value(self, value):
+        return value or {"id": "", "text": ""}
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(search_url=self.search_url, candidates=self.candidates)
+        return context
+
+    def _render(self, template_name, context, renderer=None):
+        # The project's template engine (templates/), not the form renderer's own.
+        return mark_safe(render_to_string(template_name, context))
+
+
+class FreelancerChoiceField(forms.ModelChoiceField):
+    """A marketplace freelancer, typed rather than listed: the one field every freelancer
+    picker uses (request form, offer form, invite, decline and refer).
+
+    Without JavaScript the person types a name or a whole email address (or pastes a profile
+    link) and the server resolves it on submit (``jobs.selectors.freelancers_found`` over
+    ``queryset``): exactly one match is chosen; none, or several, is a field error, the several
+    listed (up to CANDIDATES_SHOWN, name and title) as choices, and the rest of the form kept.
+    With JavaScript the search as you type fills the hidden id. A posted id is accepted alone
+    (older links and forms post only ``freelancer=<id>``) or with the text it was picked by;
+    when the text no longer names that person, the text wins (retyped without JavaScript).
+    The id must be in ``queryset``: anyone else reads as "not an active freelancer", unnamed.
+    Given a ``job``, candidates already on it are marked and cannot be chosen; the services
+    still check every rule on submit.
+    """
+
+    widget = FreelancerSearchWidget
+    CANDIDATES_SHOWN = 5
+    default_error_messages = {
+        "invalid_choice": (
+            "The person you picked is not an active freelancer on Greenlight. Pick someone else."
+        ),
+    }
+
+    def __init__(self, *, queryset, search_url: str = "", job=None, **kwargs):
+        search_url = search_url or reverse_lazy("jobs:freelancer_search")
+        kwargs.setdefault("empty_label", None)
+        kwargs.setdefault("help_text", "Type their name, or their whole email address.")
+        super().__init__(queryset=queryset, **kwargs)
+        self.job = job
+        self.search_url = search_url
+
+    @property
+    def search_url(self) -> str:
+        return self.widget.search_url
+
+    @search_url.setter
+    def search_url(self, url: str):
+        self.widget.search_url = url
+
+    def label_from_instance(self, obj):
+        return f"{obj.full_name or obj.email} — {obj.freelancer_profile.title}"
+
+    def _by_id(self, value):
+        try:
+            return self.queryset.filter(pk=int(value)).first()
+        except (TypeError, ValueError, OverflowError):
+            return None
+
+    def prepare_value(self, value):
+        """What the widget shows: ``{"id", "text"}``."""
+        if isinstance(value, FreelancerTyped):
+            resolved = getattr(self, "_resolved", None)
+            if resolved is not None and resolved[0] == value:
+                person = resolved[1]
+                if person is None:
+                    return {"id": "", "text": value.text}
+                return {"id": person.pk, "text": person.full_name}
+            return {"id": value.picked, "text": value.text}
+        if value in self.empty_values:
+            return {"id": "", "text": ""}
+        person = value if isinstance(value, self.queryset.model) else self._by_id(value)
+        return {"id": person.pk, "text": person.full_name} if person else {"id": "", "text": ""}
+
+    def has_changed(self, initial, data):
+        initial_id = self.prepare_value(initial)["id"] if initial not in self.empty_values else ""
+        return str(initial_id) != str(self.prepare_value(data)["id"])
+
+    def to_python(self, value):
+        if not isinstance(value, FreelancerTyped):
+            return super().to_python(value)
+        self._resolved = (value, None)
+        person = self._resolve(value)
+        self._resolved = (value, person)
+        return person
+
+    def _resolve(self, typed: FreelancerTyped):
+        if typed.chosen:
+            person = self._by_id(typed.chosen)
+            if person is None:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+            return person
+        text = clean_search(typed.text)
+        if typed.picked:
+            person = self._by_id(typed.picked)
+            if person is not None and (
+                not text or text.casefold() in (person.full_name.casefold(), person.email.casefold())
+            ):
+                return person
+            if not text:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        if not text:
+            return None
+        found = freelancers_found(queryset=self.queryset, text=text, limit=self.CANDIDATES_SHOWN + 1)
+        exact = [person for person in found if getattr(person, "exact", 0) == 0]
+        if len(found) == 1 or len(exact) == 1:
+            return exact[0] if exact else found[0]
+        if not found:
+            raise ValidationError(self._not_found_message(text), code="not_found")
+        shown = found[: self.CANDIDATES_SHOWN]
+        if self.job is not None:
+            already = freelancers_already_on_job(job=self.job, user_ids=[person.pk for person in shown])
+            for person in shown:
+                person.already_on_job = already.get(person.pk, "")
+        self.widget.candidates = shown
+        if len(found) > self.CANDIDATES_SHOWN:
+            message = (
+                f"More than {self.CANDIDATES_SHOWN} freelancers have “{text}” in their name: "
+                "choose one of the first below, or type more of the name."
+            )
+        else:
+            message = f"{len(found)} freelancers have “{text}” in their name: choose one below."
+        raise ValidationError(message, code="ambiguous")
+
+    @staticmethod
+    def _not_found_message(text: str) -> str:
+        if "@" in text:
+            return f"No active freelancer on Greenlight has the email address “{text}”."
+        if "/freelancers/" in text:
+            return f"No active freelancer on Greenlight has the profile link “{text}”."
+        if len(text) < NAME_SEARCH_MIN_LENGTH:
+            return (
+                f"Type at least {NAME_SEARCH_MIN_LENGTH} letters of the name, "
+                "or their whole email address."
+            )
+        return (
+            f"No freelancer on Greenlight has “{text}” in their name. "
+            "Check the spelling, or type their whole email address."
+        )
+
+
+class InviteForm(forms.Form):
+    """A hiring manager's invite: the freelancer, typed or searched, and a message."""
+
+    freelancer = FreelancerChoiceField(
+        queryset=None, label="Freelancer",
+        error_messages={"required": "Type the name or email of the freelancer you want to invite."},
+    )
     message = forms.CharField(
         max_length=2000, label="Message",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -75,12 +264,23 @@ class InviteForm(forms.Form):
         error_messages={"required": "Write a short message to the freelancer."},
     )
 
+    def __init__(self, *args, job, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["freelancer"]
+        field.queryset = marketplace_freelancers()
+        field.job = job
+        field.search_url = freelancer_search_url(job=job)
 
-class FreelancerChoiceField(forms.ModelChoiceField):
-    """A marketplace freelancer, listed as "Name — Title"."""
 
-    def label_from_instance(self, obj):
-        return f"{obj.full_name or obj.email} — {obj.freelancer_profile.title}"
+def freelancer_search_url(*, job=None, invite=None) -> str:
+    """The address a freelancer field searches as you type; the job or invite says whose rules
+    decide who may search and which results are marked."""
+    url = reverse("jobs:freelancer_search")
+    if job is not None:
+        return f"{url}?{urlencode({'job': job.pk})}"
+    if invite is not None:
+        return f"{url}?{urlencode({'invite': invite.pk})}"
+    return url
 
 
 class ContractTermsForm(forms.Form):

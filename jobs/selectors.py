@@ -7,7 +7,7 @@ Every query is scoped to the signed-in freelancer (their own invites) or the cli
 
 import re
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -114,51 +114,44 @@ def direct_invite_count(*, job: Job) -> int:
     return job.invites.filter(source=Invite.Source.DIRECT).count()
 
 
-def freelancers_matching(*, search: str, limit: int = 20, exclude_user_id: int | None = None):
-    """Active freelancers whose name, title or skills contain every word of the search.
-
-    Email addresses are never searched by fragment (that would leak them); an exact email
-    is handled by freelancer_by_email_or_link.
-    """
-    words = search.split()
-    if not words:
-        return User.objects.none()
-    freelancers = marketplace_freelancers().exclude(pk=exclude_user_id)
-    for word in words[:5]:
-        freelancers = freelancers.filter(
-            Q(full_name__icontains=word)
-            | Q(freelancer_profile__title__icontains=word)
-            | Q(freelancer_profile__skills__icontains=word)
-        )
-    return freelancers.order_by("full_name", "pk")[:limit]
-
+# A part of a name shorter than this has no trigram for the index to look up (PostgreSQL would
+# read the whole index), and matches too many people to be worth listing anyway.
+NAME_SEARCH_MIN_LENGTH = 3
 
 _PROFILE_LINK = re.compile(r"/freelancers/(\d+)/?(?:[?#].*)?$")
 
 
-def freelancer_by_email_or_link(*, text: str) -> User | None:
-    """The user named by an exact email address or a profile link (…/freelancers/<id>/).
+def freelancers_found(*, queryset: QuerySet, text: str, limit: int) -> list[User]:
+    """The people of ``queryset`` that the typed ``text`` names, at most ``limit``, best first.
 
-    Returns the user whatever their kind or status, so the referral service can say why they
-    cannot be picked; returns None when the text is neither or names nobody.
+    An email finds the one whose whole address it is, whatever its case, never a part of one: a
+    marketplace freelancer's email is private, and a search for "a", "ad", "ada@"… would spell
+    it out. A profile link (…/freelancers/<id>/) finds that person. Anything else is a part of
+    the name, at least NAME_SEARCH_MIN_LENGTH characters (served by the trigram index on the
+    name): exact names first, then by name. Title and skills are not searched: an OR across the
+    profile table would defeat the index.
     """
-    text = text.strip()
-    if "@" in text and " " not in text and "/" not in text:
-        return User.objects.select_related("freelancer_profile").filter(email__iexact=text).first()
-    match = _PROFILE_LINK.search(text)
-    if match:
-        return User.objects.select_related("freelancer_profile").filter(pk=int(match[1])).first()
-    return None
+    text = clean_search(text)
+    if "@" in text:
+        if " " in text or "/" in text:
+            return []
+        return list(queryset.filter(email__iexact=text)[:1])
+    if match := _PROFILE_LINK.search(text):
+        return list(queryset.filter(pk=int(match[1]))[:1]) if len(match[1]) < 12 else []
+    if len(text) < NAME_SEARCH_MIN_LENGTH:
+        return []
+    return list(
+        queryset.filter(full_name__icontains=text)
+        .annotate(exact=Case(When(full_name__iexact=text, then=Value(0)), default=Value(1)))
+        .order_by("exact", "full_name", "pk")[:limit]
+    )
 
 
-def freelancer_for_profile(*, user_id: int) -> User:
-    """A freelancer's public profile (for signed-in users); non-freelancers answer 404."""
-    return get_object_or_404(marketplace_freelancers(), pk=user_id)
-
-
-def _already_on_job(*, job: Job, user_ids: list[int]) -> dict[int, str]:
+def freelancers_already_on_job(*, job: Job, user_ids: list[int]) -> dict[int, str]:
     """For the listed people, why they cannot get an invite to the job (a query each for
     invites, proposals and what the apps above record, such as offers)."""
+    if not user_ids:
+        return {}
     engaged = engaged_on_job(job=job, freelancer_ids=user_ids)
     already: dict[int, str] = {user_id: f"Has {what}" for user_id, what in engaged.items()}
     for model, label in ((Proposal, "Sent a proposal"), (Invite, "Already invited")):
@@ -169,49 +162,6 @@ def _already_on_job(*, job: Job, user_ids: list[int]) -> dict[int, str]:
     return already
 
 
-def freelancer_picker(
-    *, search: str = "", selected_id: str | int | None = None, exclude_user_id: int | None = None,
-    job: Job | None = None,
-) -> dict:
-    """What the freelancer picker shows: search results, or the one freelancer picked.
-
-    The search box takes a name, title or skills (a list of matches to select from), or the
-    exact email or profile link of an active freelancer (picked at once). An email, link or
-    posted ``selected_id`` of anyone else (a client, staff, an inactive account, an unknown id)
-    reads as "not an active freelancer" without their name, so the picker never reveals who
-    has an account. Picking ``exclude_user_id`` (the referrer) says "you cannot refer yourself".
-    Given the ``job``, search results already invited to, proposing for or offered it are marked
-    (``already_on_job``) and cannot be selected; the service still checks on submit.
-    ``problem`` holds that message; ``selected`` is then None.
-    """
-    search = clean_search(search)
-    selected = None
-    problem = None
-    if selected_id not in (None, ""):
-        try:
-            selected = marketplace_freelancers().filter(pk=int(selected_id)).first()
-        except (TypeError, ValueError):
-            selected = None
-        if selected is None:
-            problem = "The person you picked is not an active freelancer on Greenlight. Pick someone else."
-    results = []
-    not_found = False
-    if selected is None and problem is None and search:
-        looked_up = freelancer_by_email_or_link(text=search)
-        if looked_up is not None and looked_up.is_active and looked_up.freelancer_profile_or_none:
-            selected = looked_up
-        elif "@" in search or "/freelancers/" in search:
-            not_found = True
-        else:
-            results = list(freelancers_matching(search=search, exclude_user_id=exclude_user_id))
-            if job is not None and results:
-                # Mark who is already on the job, so nobody picks them and writes a message in vain.
-                already = _already_on_job(job=job, user_ids=[person.pk for person in results])
-                for person in results:
-                    person.already_on_job = already.get(person.pk, "")
-    if selected is not None and exclude_user_id is not None and selected.pk == exclude_user_id:
-        selected, problem = None, "You cannot refer yourself. Pick another freelancer."
-    return {
-        "search": search, "selected": selected, "results": results,
-        "not_found": not_found, "problem": problem,
-    }
+def freelancer_for_profile(*, user_id: int) -> User:
+    """A freelancer's public profile (for signed-in users); non-freelancers answer 404."""
+    return get_object_or_404(marketplace_freelancers(), pk=user_id)

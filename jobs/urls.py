@@ -16,5 +16,6 @@ urlpatterns = [
     path("proposals/invitations/<int:invite_id>/", views.invite_detail, name="invite_detail"),
     path("proposals/invitations/<int:invite_id>/accept/", views.invite_accept, name="invite_accept"),
     path("proposals/invitations/<int:invite_id>/decline/", views.invite_decline, name="invite_decline"),
+    path("freelancers/search/", views.freelancer_search, name="freelancer_search"),
     path("freelancers/<int:user_id>/", views.freelancer_profile, name="freelancer_profile"),
 ]

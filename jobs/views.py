@@ -5,19 +5,23 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.confirmations import confirmation_required
 from accounts.decorators import client_required, freelancer_required
 from accounts.search import search_term
+from accounts.selectors import marketplace_freelancers
 
 from . import rules, selectors, services
 from .forms import DeclineForm, InviteForm, JobForm
 from .models import Invite, Job
 from .signals import referral_options_for
+from .terms import ContractType, format_money
 
 
 @client_required
@@ -181,33 +185,28 @@ def invite_decline(request, invite_id):
 
 @client_required
 def invite_create(request, job_id):
-    """Pick a freelancer (search, email or profile link) and send them a direct invite."""
+    """Pick a freelancer (typed name, email or profile link, or searched as you type) and send
+    them a direct invite. One form, so a name to resolve never loses the message typed."""
     job = selectors.job_for_company(user=request.user, job_id=job_id)
     refusal = rules.can_invite(request.user, job)
     if refusal:
         messages.error(request, refusal)
         return redirect("jobs:job_detail", job_id=job.pk)
-    data = request.POST if request.method == "POST" else request.GET
-    picker = selectors.freelancer_picker(
-        search=data.get("q", ""), selected_id=data.get("freelancer"), job=job
-    )
-    form = InviteForm(request.POST or None, initial={"freelancer": getattr(picker["selected"], "pk", None)})
+    initial = {"freelancer": request.GET.get("freelancer")} if request.GET.get("freelancer") else {}
+    form = InviteForm(request.POST or None, job=job, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if picker["selected"] is None:
-            form.add_error(None, picker["problem"] or "Pick the freelancer you want to invite.")
+        try:
+            invite = services.invite_create(
+                job=job, invited_by=request.user, freelancer=form.cleaned_data["freelancer"],
+                message=form.cleaned_data["message"],
+            )
+        except services.JobError as error:
+            form.add_error(None, str(error))
         else:
-            try:
-                invite = services.invite_create(
-                    job=job, invited_by=request.user, freelancer=picker["selected"],
-                    message=form.cleaned_data["message"],
-                )
-            except services.JobError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, f"{invite.freelancer.full_name} is invited to “{job.title}”.")
-                return redirect("jobs:job_invitees", job_id=job.pk)
+            messages.success(request, f"{invite.freelancer.full_name} is invited to “{job.title}”.")
+            return redirect("jobs:job_invitees", job_id=job.pk)
     return render(request, "jobs/invite_form.html", {
-        "job": job, "form": form, "picker": picker, "nav_key": "jobs",
+        "job": job, "form": form, "nav_key": "jobs",
         "direct_used": selectors.direct_invite_count(job=job),
     }, status=400 if request.method == "POST" else 200)
 
@@ -229,4 +228,78 @@ def freelancer_profile(request, user_id):
     freelancer = selectors.freelancer_for_profile(user_id=user_id)
     return render(request, "jobs/freelancer_profile.html", {
         "freelancer": freelancer, "profile": freelancer.freelancer_profile,
+    })
+
+
+SEARCH_RESULTS = 10
+
+
+def _is_id(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) < 10
+
+
+def _search_scope(request):
+    """Whom the signed-in user may search for, and the job whose rules mark the results.
+
+    Whoever may use a picker: with ``job``, a hiring manager who may invite to that job of their
+    company; with ``invite``, the invited freelancer who may decline and refer it (themselves
+    left out); with neither, a hiring manager (the request and offer forms). Another company's
+    job or another freelancer's invite answers 404; anyone else 403.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied("Sign in to search freelancers.")
+    job_id, invite_id = request.GET.get("job"), request.GET.get("invite")
+    if job_id is not None:
+        if not user.is_client or not _is_id(job_id):
+            raise Http404("No such job.")
+        job = selectors.job_for_company(user=user, job_id=int(job_id))
+        if refusal := rules.can_invite(user, job):
+            raise PermissionDenied(refusal)
+        return marketplace_freelancers(), job
+    if invite_id is not None:
+        if not user.is_freelancer or not _is_id(invite_id):
+            raise Http404("No such invite.")
+        invite = selectors.invite_for_freelancer(user=user, invite_id=int(invite_id))
+        if not referral_options_for(user=user, invite=invite).can_refer:
+            raise PermissionDenied("You cannot refer someone for this invite.")
+        return marketplace_freelancers().exclude(pk=user.pk), invite.job
+    membership = user.membership_or_none
+    if membership is None or not membership.is_hiring_manager:
+        raise PermissionDenied("Only hiring managers pick freelancers here.")
+    return marketplace_freelancers(), None
+
+
+@require_GET
+def freelancer_search(request):
+    """The freelancer picker's search as you type (JSON): up to SEARCH_RESULTS people that ``q``
+    names (``selectors.freelancers_found``: a part of the name, or a whole email), with only
+    what their public profile shows (name, title, hourly rate), and ``more`` when there are
+    others. Results already on the job are marked ``unavailable`` with the reason."""
+    try:
+        queryset, job = _search_scope(request)
+    except PermissionDenied as refusal:
+        return JsonResponse({"error": str(refusal)}, status=403)
+    except Http404:
+        return JsonResponse({"error": "Not found."}, status=404)
+    found = selectors.freelancers_found(
+        queryset=queryset, text=request.GET.get("q", ""), limit=SEARCH_RESULTS + 1
+    )
+    shown = found[:SEARCH_RESULTS]
+    already = selectors.freelancers_already_on_job(job=job, user_ids=[p.pk for p in shown]) if job else {}
+    return JsonResponse({
+        "results": [
+            {
+                "id": person.pk,
+                "name": person.full_name,
+                "title": person.freelancer_profile.title,
+                "rate": format_money(
+                    person.freelancer_profile.hourly_rate, person.freelancer_profile.hourly_rate_currency,
+                    ContractType.HOURLY,
+                ),
+                "unavailable": already.get(person.pk, ""),
+            }
+            for person in shown
+        ],
+        "more": len(found) > SEARCH_RESULTS,
     })

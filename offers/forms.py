@@ -86,9 +86,8 @@ class OfferForm(OfferTermsForm):
         error_messages={"invalid_choice": "Choose one of your company's job posts."},
     )
     freelancer = FreelancerChoiceField(
-        queryset=User.objects.none(), required=False, empty_label="Choose a freelancer…",
-        label="Freelancer on the marketplace",
-        error_messages={"invalid_choice": "Choose a freelancer from the marketplace list."},
+        queryset=User.objects.none(), required=False, label="Freelancer on the marketplace",
+        help_text="Direct and payroll offers: type their name, or their whole email address.",
     )
     freelancer_name = forms.CharField(
         max_length=150, required=False, label="BYO freelancer's name",

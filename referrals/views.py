@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from accounts.decorators import freelancer_required
 from jobs.models import Invite
-from jobs.selectors import freelancer_picker, invite_for_freelancer
+from jobs.selectors import invite_for_freelancer
 
 from . import rules, selectors, services
 from .forms import ReferForm
@@ -36,27 +36,15 @@ def refer(request, invite_id):
         messages.error(request, refusal)
         return redirect("jobs:invite_detail", invite_id=invite.pk)
     needs_reason = invite.state == Invite.State.PENDING
-    data = request.POST if request.method == "POST" else request.GET
-    # Search, Select and Change submit this page's form (name="picker" / "select"), so the
-    # reason and note typed so far come back with the results instead of being wiped.
-    picking = request.method == "POST" and bool(data.get("picker") or data.get("select"))
-    selected_id = data.get("select") or ("" if data.get("picker") == "change" else data.get("freelancer"))
-    picker = freelancer_picker(
-        search=data.get("q", ""), selected_id=selected_id, exclude_user_id=request.user.pk,
-        job=invite.job,
+    initial = {"freelancer": request.GET.get("freelancer")} if request.GET.get("freelancer") else {}
+    form = ReferForm(
+        request.POST or None, invite=invite, referrer=request.user, needs_reason=needs_reason,
+        initial=initial,
     )
-    selected = {"freelancer": getattr(picker["selected"], "pk", None)}
-    if picking:  # nothing is acted on: the page comes back with what was typed
-        form = ReferForm(needs_reason=needs_reason, initial={**request.POST.dict(), **selected})
-    else:
-        form = ReferForm(request.POST or None, needs_reason=needs_reason, initial=selected)
-    acting = request.method == "POST" and not picking
-    if acting and form.is_valid() and picker["problem"]:
-        form.add_error(None, picker["problem"])
-    elif acting and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             referral = services.referral_create(
-                invite_id=invite.pk, referrer=request.user, referred=picker["selected"],
+                invite_id=invite.pk, referrer=request.user, referred=form.cleaned_data["freelancer"],
                 reason=form.decline_reason, note=form.cleaned_data["note"],
             )
         except services.ReferralError as error:
@@ -69,6 +57,6 @@ def refer(request, invite_id):
             )
             return redirect("referrals:list")
     return render(request, "referrals/refer.html", {
-        "invite": invite, "job": invite.job, "form": form, "picker": picker,
+        "invite": invite, "job": invite.job, "form": form,
         "needs_reason": needs_reason, "nav_key": "invitations",
-    }, status=400 if acting else 200)
+    }, status=400 if request.method == "POST" else 200)

@@ -66,7 +66,7 @@ def test_form_is_prefilled_from_query_parameters(client, team):
     form = response.context["form"]
     assert form["title"].value() == "From the offer"
     assert str(form["job"].value()) == str(job.pk)
-    assert str(form["freelancer"].value()) == str(team.freelancer.pk)
+    assert form["freelancer"].value() == {"id": team.freelancer.pk, "text": team.freelancer.full_name}
     assert form["amount"].value() == "70.00"
     assert form["currency"].value() == "EUR"
     assert form["contract_type"].value() == "fixed"
@@ -149,9 +149,11 @@ def test_only_active_marketplace_freelancers_can_be_chosen(client, team):
     team.freelancer.save()
     client.force_login(team.manager)
     response = client.post(reverse("approvals:create"), _form_data(team))
-    assert "Select a valid choice" in response.content.decode()
+    assert "not an active freelancer on Greenlight" in response.content.decode()
     response = client.post(reverse("approvals:create"), _form_data(team, freelancer=team.member.pk))
-    assert "Select a valid choice" in response.content.decode()
+    assert "not an active freelancer on Greenlight" in response.content.decode()
+    assert team.member.full_name not in response.content.decode().split("<main")[1]
+    assert ApprovalRequest.objects.count() == 0
 
 
 @pytest.mark.parametrize("field, value, message", [

@@ -70,11 +70,11 @@ def test_the_request_and_offer_forms_refuse_the_same_terms_with_the_same_message
     assert ApprovalRequest.objects.count() == 0
 
 
-def test_the_freelancer_is_listed_as_name_and_title_with_one_dash(client, team):
+def test_the_request_form_lists_no_freelancer_and_searches_as_you_type_instead(client, team):
     client.force_login(team.manager)
     page = client.get(reverse("approvals:create")).content.decode()
-    assert "Ada Lovelace — " in page
-    assert "Ada Lovelace – " not in page
+    assert "Ada Lovelace" not in page
+    assert 'name="freelancer_search"' in page and 'data-search-url="/freelancers/search/"' in page
 
 
 def test_resubmitting_and_offering_copy_the_same_terms_of_a_byo_fixed_request(client, team, make_request):

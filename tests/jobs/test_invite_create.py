@@ -46,17 +46,19 @@ def test_the_invite_form_needs_a_freelancer_and_a_message_and_keeps_what_was_typ
     client.force_login(job.posted_by)
     response = client.post(reverse("jobs:invite_create", args=[job.pk]), {"message": "typed text"})
     assert response.status_code == 400
-    assert "Pick the freelancer you want to invite." in response.content.decode()
+    assert "Type the name or email of the freelancer you want to invite." in response.content.decode()
     assert "typed text" in response.content.decode()
     assert not Invite.objects.exists()
 
 
-def test_the_invite_page_finds_freelancers_by_skill(client):
+def test_the_invite_page_lists_nobody_and_a_profile_link_prefills_the_freelancer(client):
     job = client_job()
-    freelancer(user__full_name="Grace Hopper", skills="COBOL")
+    grace = freelancer(user__full_name="Grace Hopper", skills="COBOL")
     client.force_login(job.posted_by)
-    response = client.get(reverse("jobs:invite_create", args=[job.pk]), {"q": "cobol"})
-    assert "Grace Hopper" in response.content.decode()
+    page = client.get(reverse("jobs:invite_create", args=[job.pk])).content.decode()
+    assert "Grace Hopper" not in page and f'data-search-url="/freelancers/search/?job={job.pk}"' in page
+    page = client.get(reverse("jobs:invite_create", args=[job.pk]), {"freelancer": grace.pk}).content.decode()
+    assert 'name="freelancer_search" value="Grace Hopper"' in page
 
 
 def test_direct_invites_stop_at_the_jobs_limit():

@@ -44,7 +44,7 @@ def _post_offer(client, manager, data):
      "A weekly limit applies to hourly contracts only: leave it blank for a fixed price."),
     ({"title": "   "}, "Give the offer a title."),
     ({"freelancer": ""}, "Choose the freelancer from the marketplace."),
-    ({"freelancer": "999999"}, "Choose a freelancer from the marketplace list."),
+    ({"freelancer": "999999"}, "The person you picked is not an active freelancer on Greenlight."),
     ({"offer_type": "gift"}, "Select a valid choice."),
     ({"approval_request": ""}, "Your company requires an approved request for every offer"),
     ({"approval_request": "not-a-number"}, "That is not one of your approved, unused requests."),

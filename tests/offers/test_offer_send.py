@@ -227,7 +227,8 @@ def test_coming_back_restores_the_offer_and_shows_the_pending_request(client, co
     html = response.content.decode()
     assert "is pending with Alan Approver" in html
     assert 'value="Back again"' in html and 'value="77.00"' in html and "Typed before" in html
-    assert f'<option value="{talent.pk}" selected>' in html
+    assert f'<input type="hidden" name="freelancer" value="{talent.pk}"' in html
+    assert 'name="freelancer_search" value="Ada Lovelace"' in html
     assert f'<option value="{pending.pk}"' not in html  # not selectable until approved
 
 
@@ -249,7 +250,8 @@ def test_an_approval_link_prefills_the_offer_with_the_approved_terms(client, man
     html = client.get(NEW, {"approval_request": approval.pk}).content.decode()
     assert f'<option value="{approval.pk}" selected>' in html
     assert f'value="{approval.title}"' in html and 'value="85.00"' in html
-    assert f'<option value="{talent.pk}" selected>' in html
+    assert f'<input type="hidden" name="freelancer" value="{talent.pk}"' in html
+    assert 'name="freelancer_search" value="Ada Lovelace"' in html
 
 
 def test_use_the_requests_terms_button_refills_the_form(client, manager, approval, talent):

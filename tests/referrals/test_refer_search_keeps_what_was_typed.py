@@ -1,5 +1,5 @@
-"""Searching for, selecting or changing the freelancer on Decline and refer keeps the reason,
-details and note typed so far, without JavaScript."""
+"""A name that several freelancers share, on Decline and refer, lists them to choose from and
+keeps the reason, details and note typed so far, without JavaScript."""
 
 import pytest
 from django.urls import reverse
@@ -16,6 +16,7 @@ def setting(db):
     ada = beta_freelancer(user__full_name="Ada Lovelace", user__email="ada@example.test")
     grace = freelancer(user__full_name="Grace Hopper", user__email="grace@example.test",
                        title="Compiler engineer", skills="COBOL, Compilers")
+    freelancer(user__full_name="Grace Kelly", title="Actor")
     invite = direct_invite(ada, job=client_job(title="Compiler optimisation"))
     return ada, grace, invite
 
@@ -26,37 +27,26 @@ def _assert_typed_kept(page):
 
 
 @pytest.mark.django_db
-def test_search_select_and_change_keep_the_typed_fields_and_act_on_nothing(client, setting):
+def test_an_ambiguous_name_lists_the_candidates_keeps_the_typed_fields_and_acts_on_nothing(client, setting):
     ada, grace, invite = setting
     client.force_login(ada)
     url = reverse("referrals:refer", args=[invite.pk])
 
-    page = client.get(url).content.decode()
-    assert 'form="refer-form" name="picker" value="search"' in page and 'id="refer-form"' in page
-
-    response = client.post(url, {**TYPED, "q": "compiler", "picker": "search", "freelancer": ""})
-    assert response.status_code == 200
+    response = client.post(url, {**TYPED, "freelancer_search": "grace", "freelancer": ""})
+    assert response.status_code == 400
     page = response.content.decode()
     _assert_typed_kept(page)
-    assert "Grace Hopper" in page and f'name="select" value="{grace.pk}"' in page
-    assert "Tell the client" not in page  # no errors for a form still being filled in
-
-    response = client.post(url, {**TYPED, "q": "compiler", "select": str(grace.pk), "freelancer": ""})
-    page = response.content.decode()
-    _assert_typed_kept(page)
-    assert '<strong class="picked-name">Grace Hopper</strong>' in page
-    assert f'<input type="hidden" name="freelancer" value="{grace.pk}"' in page
-
-    response = client.post(url, {**TYPED, "q": "compiler", "picker": "change", "freelancer": str(grace.pk)})
-    page = response.content.decode()
-    _assert_typed_kept(page)
-    assert "picked-name" not in page and 'value="compiler"' in page
-
+    assert "2 freelancers have “grace” in their name: choose one below." in page
+    assert "Grace Hopper · Compiler engineer" in page and "Grace Kelly · Actor" in page
+    assert f'name="freelancer_choice" value="{grace.pk}"' in page
+    assert 'name="freelancer_search" value="grace"' in page
     invite.refresh_from_db()
     assert invite.state == Invite.State.PENDING and not Referral.objects.exists()
 
-    # And the final submit refers, with what was typed.
-    response = client.post(url, {**TYPED, "q": "compiler", "freelancer": str(grace.pk)})
+    # Choosing one of them refers, with what was typed.
+    response = client.post(
+        url, {**TYPED, "freelancer_search": "grace", "freelancer": "", "freelancer_choice": str(grace.pk)}
+    )
     assert response.status_code == 302
     referral = Referral.objects.get()
     assert referral.referred == grace and referral.note == "Grace knows compilers."
@@ -66,7 +56,9 @@ def test_search_select_and_change_keep_the_typed_fields_and_act_on_nothing(clien
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_without_javascript_the_search_keeps_the_reason_and_note(browser, live_server, setting, password):
+def test_without_javascript_an_ambiguous_name_keeps_the_reason_and_note(
+    browser, live_server, setting, password
+):
     _, grace, invite = setting
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
@@ -79,13 +71,14 @@ def test_without_javascript_the_search_keeps_the_reason_and_note(browser, live_s
         page.get_by_label("Reason for declining").select_option("other")
         page.get_by_label("Details for the client").fill("Booked until May.")
         page.get_by_label("Note to the freelancer").fill("Grace knows compilers.")
-        page.get_by_label("Search by name, title or skills").fill("compiler")
-        page.get_by_role("button", name="Search").click()
-        page.get_by_role("button", name="Select Grace Hopper").click()
+        page.get_by_label("Freelancer to refer").fill("grace")
+        page.get_by_role("button", name="Decline and refer").click()
+        assert "choose one below" in page.content()
         assert page.get_by_label("Reason for declining").input_value() == "other"
         assert page.get_by_label("Details for the client").input_value() == "Booked until May."
         assert page.get_by_label("Note to the freelancer").input_value() == "Grace knows compilers."
-        page.get_by_role("button", name="Decline and refer Grace Hopper").click()
+        page.get_by_label("Grace Hopper · Compiler engineer").check()
+        page.get_by_role("button", name="Decline and refer").click()
         assert "You referred Grace Hopper" in page.content()
     finally:
         context.close()
