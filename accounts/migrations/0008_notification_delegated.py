@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_notification_step_passed'),
+        ('accounts', '0007_user_name_search_indexes'),
     ]
 
     operations = [
