@@ -10,7 +10,7 @@ TEST_DB_STAMP := var/test-db.migrations
 # On another port, links in emails follow it (SITE_URL defaults to port 8000), unless SITE_URL is set.
 RUN_ENV := $(if $(and $(filter-out 8000,$(PORT)),$(filter undefined,$(origin SITE_URL))),SITE_URL=http://127.0.0.1:$(PORT))
 
-.PHONY: setup run test lint browser node_modules services worker beat clean bench
+.PHONY: setup run test lint browser node_modules services worker beat clean bench bench-http wrk
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,18 @@ lint: setup
 ## Print benchmark figures (rows, SQL queries, median/p95 ms) on PostgreSQL; empties DATABASE_URL's *bench* database.
 bench: setup
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+## The busy pages over HTTP: gunicorn + production settings, wrk against a bare view, 10k to 1M requests.
+## Drops and reloads its own *bench_http* databases; BENCH_HTTP_ARGS="--sizes 10000,100000 --duration 3".
+bench-http: setup wrk
+	$(BIN)/python -m benchmarks.http $(BENCH_HTTP_ARGS)
+
+## Debian's wrk for bench-http (installed with apt if missing).
+wrk:
+	@command -v wrk >/dev/null || { \
+		echo "Installing Debian's wrk for the HTTP benchmark"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk; }
 
 ## Debian's chromium for the Playwright tests (never a downloaded browser).
 browser:

@@ -1,0 +1,5 @@
+import sys
+
+from benchmarks.http.run import main
+
+sys.exit(main())
