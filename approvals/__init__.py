@@ -18,7 +18,8 @@ Decisions on what the design leaves open (also in the docstrings where they are 
 - Expiry: the sweep expires pending requests past the decision window and approved ones past
   their validity; consumed ones expire only when their offer is released after validity.
 - The reminder goes once per request (reminded_at), to the undecided approvers of the active
-  step of a pending request that expires within a day; requests created less than 12 hours earlier are not reminded.
+  step of a pending request that expires within a day; requests created less than 12 hours
+  earlier are not reminded.
 - The request form and the offer form share one set of contract-term bounds and messages
   (jobs.forms.ContractTermsForm: at most 80 hours a week, and a weekly limit only for hourly
   contracts; at most 100,000 an hour or 10,000,000 fixed), so nothing is approved that no
@@ -36,4 +37,8 @@ Decisions on what the design leaves open (also in the docstrings where they are 
 - Requests cannot be deleted in the admin (the audit trail would go with them); staff expire.
 - A tampered link shows no request; a genuine but used or expired link shows the request's
   current state; a signed-in different user is refused (403) without changing anything.
+- Bulk decisions (Pending tab): the rows awaiting the user's decision get a checkbox; one
+  comment, one confirmation (approve too, listing what will be decided), then each request is
+  decided alone by the same service (services.approval_requests_decide_many); a refusal is
+  listed with its reason and undoes nothing. At most 50 a submit; another's id is "not found".
 """
