@@ -202,10 +202,9 @@ def _confirm_decide_many(request, *, decision: str, awaiting: list, selected: li
     """One confirmation for the whole selection, approve or decline, listing what will be
     decided: several decisions at once are worth a second look, which approving one is not."""
     count = len(awaiting)
-    noun = "request" if count == 1 else f"{count} requests"
+    noun = f"{count} request{'' if count == 1 else 's'}"
     verb = "approve" if decision == "approve" else "decline"
-    this = "this" if count == 1 else "these"
-    message = f"You are about to {verb} {this} {noun}; each requester will be told."
+    message = f"You are about to {verb} {noun}; each requester will be told."
     if decision == "decline":
         message += " A declined request cannot be approved later."
     others = len(selected) - count

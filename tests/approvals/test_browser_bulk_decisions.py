@@ -83,3 +83,22 @@ def test_the_dashboard_with_checkboxes_on_a_phone_is_usable_and_passes_axe(
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert axe_violations(phone) == []
     context.close()
+
+
+def test_nothing_ticked_says_so_and_keeps_the_comment(page, sign_in, password, team, make_request):
+    request = make_request(title="Billing rewrite")
+
+    sign_in(team.approver.email, password)
+    page.goto("/approvals/")
+    page.get_by_label("Comment (optional)").fill("Over budget.")
+    page.get_by_role("button", name="Decline selected").click()
+    page.wait_for_load_state()
+
+    assert page.get_by_text("Select at least one request").is_visible()
+    assert page.get_by_label("Comment (optional)").input_value() == "Over budget."
+    assert axe_violations(page) == []
+    page.get_by_label(f"#{request.pk} Billing rewrite").check()
+    page.get_by_role("button", name="Decline selected").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Decline 1 request?").is_visible()
+    assert ApprovalRequest.objects.get(pk=request.pk).state == State.PENDING

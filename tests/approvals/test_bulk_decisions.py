@@ -326,3 +326,15 @@ def test_the_dashboard_with_checkboxes_runs_the_same_queries_for_2_and_20_rows(
         page = client.get(reverse("approvals:dashboard")).content.decode()
 
     assert page.count('form="decide-many"') == 20
+
+
+def test_the_confirmation_says_how_many_selected_cannot_be_decided(client, team, make_request):
+    fine, stale = make_request(title="Fine"), move_past_expiry(make_request(title="Stale"))
+    client.force_login(team.approver)
+
+    page = _decide(client, [fine.pk, stale.pk], confirm=False).content.decode()
+
+    assert "Approve 1 request?" in page
+    assert "1 other selected request cannot be decided by you; the result will say why." in page
+    assert f"#{fine.pk} Fine: Ada Lovelace" in page and f"#{stale.pk} Stale" not in page
+    assert _states(fine, stale) == [State.PENDING, State.PENDING]
