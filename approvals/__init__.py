@@ -37,4 +37,8 @@ Decisions on what the design leaves open (also in the docstrings where they are 
 - Requests cannot be deleted in the admin (the audit trail would go with them); staff expire.
 - A tampered link shows no request; a genuine but used or expired link shows the request's
   current state; a signed-in different user is refused (403) without changing anything.
+- Bulk decisions (Pending tab): the rows awaiting the user's decision get a checkbox; one
+  comment, one confirmation (approve too, listing what will be decided), then each request is
+  decided alone by the same service (services.approval_requests_decide_many); a refusal is
+  listed with its reason and undoes nothing. At most 50 a submit; another's id is "not found".
 """

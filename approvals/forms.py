@@ -6,7 +6,7 @@ from jobs.forms import ContractTermsForm, FreelancerChoiceField
 from jobs.selectors import job_choices_for_company
 from jobs.terms import OfferType, earliest_start_date
 
-from . import policies, selectors
+from . import policies, selectors, services
 
 # GET parameters that may prefill the form (the offers page links here with them).
 PREFILL_FIELDS = (
@@ -172,4 +172,54 @@ class OutOfOfficeForm(forms.Form):
         data = super().clean()
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
             self.add_error("ends_at", "The period must end after it starts.")
+
+class RequestIdsField(forms.Field):
+    """Request ids posted as several values of one name (checkboxes, hidden inputs)."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": "Choose the requests from the Pending list."}
+
+    def to_python(self, value) -> list[int]:
+        try:
+            ids = [int(item) for item in value or []]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if any(not 0 < item < 2**63 for item in ids):  # beyond a bigint PostgreSQL refuses it
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return ids
+
+
+class DecideManyForm(DecisionForm):
+    """Several requests decided with one comment: the ticked ``ids``, plus every request of the
+    page (``page_ids``) when "Select all on this page" is ticked, so that box works without
+    JavaScript. Refuses an empty selection and more than the service's limit."""
+
+    decision = forms.ChoiceField(
+        choices=DecisionForm.base_fields["decision"].choices, widget=forms.HiddenInput,
+        error_messages={
+            "required": "Choose Approve selected or Decline selected.",
+            "invalid_choice": "Choose Approve selected or Decline selected.",
+        },
+    )
+    comment = forms.CharField(
+        label="Comment (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000,
+        help_text="One comment for every request you decide. Each hiring manager sees it.",
+    )
+    ids = RequestIdsField(required=False)
+    all_on_page = forms.BooleanField(required=False)
+    page_ids = RequestIdsField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if "ids" in self.errors or "page_ids" in self.errors:
+            return data
+        selected = data.get("ids", []) + (data.get("page_ids", []) if data.get("all_on_page") else [])
+        data["selected"] = list(dict.fromkeys(selected))
+        if not data["selected"]:
+            self.add_error(
+                None, "Select at least one request: tick its box, or “Select all on this page”."
+            )
+        elif len(data["selected"]) > services.BULK_DECISION_LIMIT:
+            self.add_error(None, f"Select at most {services.BULK_DECISION_LIMIT} requests at once.")
         return data

@@ -155,6 +155,20 @@ def approval_requests_for_dashboard(*, user, tab: str = "pending", search: str =
     ).order_by("awaiting_me", "-created_at", "-id")
 
 
+def approval_request_titles(*, user, ids) -> dict[int, str]:
+    """The titles of the requests among ``ids`` that the user may see, by id (one query)."""
+    return dict(_visible_to(user).filter(pk__in=ids).values_list("pk", "title"))
+
+
+def approval_requests_awaiting_decision(*, user, ids) -> list[ApprovalRequest]:
+    """The requests among ``ids`` that await the user's decision, in the Pending tab's order:
+    what a bulk decision will decide, listed before it does (the service checks each again)."""
+    return list(
+        approval_requests_for_dashboard(user=user, tab="pending")
+        .filter(pk__in=ids, awaiting_me=0)
+    )
+
+
 def approvers_cell(approval_request: ApprovalRequest, *, user) -> dict:
     """Who the dashboard names in a row's Approvers column, from the prefetched chain: while
     pending, the active step (named when there are several) and who of it has not decided yet;

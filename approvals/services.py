@@ -4,6 +4,8 @@ Who may act is decided by ``approvals.rules``; the services enforce it.
 """
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
@@ -14,7 +16,7 @@ from accounts.logging import actor_label, log_event
 from accounts.models import Membership, User
 from jobs.terms import OfferType
 
-from . import bulk, delegation, emails, policies, rules
+from . import bulk, delegation, emails, policies, rules, selectors
 from .models import (
     ApprovalRequest,
     ApprovalTransition,
@@ -33,6 +35,9 @@ REMINDER_MIN_AGE = datetime.timedelta(hours=12)
 # stale rows take 20 statements; 25,000 or 100,000 a batch measured no faster), small enough
 # that one batch holds its row locks for about half a second and a crash redoes little.
 SWEEP_BATCH_SIZE = 5_000
+# Requests one bulk decision may name: a dashboard page (20) with room to spare, and few
+# enough that the one-by-one decisions finish within a request's time.
+BULK_DECISION_LIMIT = 50
 
 
 class ApprovalError(Exception):
@@ -479,6 +484,68 @@ def approval_request_decide(
             approval_request_id=approval_request_id, actor=actor, comment=comment
         )
     raise ApprovalError("Choose Approve or Decline.")
+
+
+@dataclass(frozen=True)
+class BulkRefusal:
+    """One request of a bulk decision that was not decided, and why. ``title`` is empty when
+    the actor may not see the request: its reason then only says it was not found."""
+
+    approval_request_id: int
+    title: str
+    reason: str
+
+    def __str__(self) -> str:
+        name = f"#{self.approval_request_id} {self.title}" if self.title else f"#{self.approval_request_id}"
+        return f"{name}: {self.reason}"
+
+
+@dataclass
+class BulkResult:
+    """What approval_requests_decide_many did: the requests decided (as each decision left
+    them) and the refusals, both in the order the ids were given."""
+
+    decision: str
+    decided: list[ApprovalRequest] = field(default_factory=list)
+    refused: list[BulkRefusal] = field(default_factory=list)
+
+
+BULK_NOT_FOUND = "Not found: it is not one of your requests."
+
+
+def approval_requests_decide_many(
+    *, ids: Iterable[int], actor, decision: str, comment: str = ""
+) -> BulkResult:
+    """Approve or decline several requests with one comment, each exactly as if decided alone.
+
+    Each id goes through approval_request_decide in its own transaction, under its own row
+    lock, one after the other: a refusal (or a race lost) leaves the others decided, and no
+    two request locks are ever held together. Call it outside any transaction, or one refusal
+    would share a rollback with the decisions around it. A request the actor may not see
+    (another company's, or one they neither made nor approve) is refused as not found, without
+    its title. At most BULK_DECISION_LIMIT ids; a repeated id counts once.
+    """
+    ids = list(dict.fromkeys(ids))
+    if decision not in ("approve", "decline"):
+        raise ApprovalError("Choose Approve or Decline.")
+    if not ids:
+        raise ApprovalError("Select at least one request to decide.")
+    if len(ids) > BULK_DECISION_LIMIT:
+        raise ApprovalError(f"Decide at most {BULK_DECISION_LIMIT} requests at once.")
+    titles = selectors.approval_request_titles(user=actor, ids=ids)
+    result = BulkResult(decision=decision)
+    for approval_request_id in ids:
+        if approval_request_id not in titles:
+            result.refused.append(BulkRefusal(approval_request_id, "", BULK_NOT_FOUND))
+            continue
+        try:
+            result.decided.append(approval_request_decide(
+                approval_request_id=approval_request_id, actor=actor, decision=decision,
+                comment=comment,
+            ))
+        except ApprovalError as exc:
+            result.refused.append(BulkRefusal(approval_request_id, titles[approval_request_id], str(exc)))
+    return result
 
 
 # Expiry

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/decide/", views.decide, name="decide"),
+    path("decide/", views.decide_many, name="decide_many"),
     path("<int:pk>/resubmit/", views.resubmit, name="resubmit"),
     path("email/<str:token>/", views.email_decision, name="email_decision"),
     path("out-of-office/", views.out_of_office, name="out_of_office"),

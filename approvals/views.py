@@ -12,9 +12,10 @@ from accounts.confirmations import confirmation_required
 from accounts.decorators import client_required
 from accounts.models import User
 from accounts.search import search_term
+from jobs.terms import format_money
 
 from . import delegation, rules, selectors, services
-from .forms import ApprovalRequestForm, DecisionForm, OutOfOfficeForm
+from .forms import ApprovalRequestForm, DecideManyForm, DecisionForm, OutOfOfficeForm
 from .tokens import check_decision_token
 
 PAGE_SIZE = 20
@@ -186,6 +187,81 @@ def decide(request, pk):
     else:
         messages.success(request, selectors.decision_done_message(decided, actor=request.user))
     return redirect("approvals:detail", approval_request.pk)
+
+
+def _bulk_item(approval_request) -> str:
+    """One request as the bulk confirmation lists it."""
+    amount = format_money(
+        approval_request.amount, approval_request.currency, approval_request.contract_type
+    )
+    return (
+        f"#{approval_request.pk} {approval_request.title}: {approval_request.freelancer_display}, "
+        f"{amount}, requested by {approval_request.requester}"
+    )
+
+
+def _confirm_decide_many(request, *, decision: str, awaiting: list, selected: list[int], comment: str):
+    """One confirmation for the whole selection, approve or decline, listing what will be
+    decided: several decisions at once are worth a second look, which approving one is not."""
+    count = len(awaiting)
+    noun = f"{count} request{'' if count == 1 else 's'}"
+    verb = "approve" if decision == "approve" else "decline"
+    message = f"You are about to {verb} {noun}; each requester will be told."
+    if decision == "decline":
+        message += " A declined request cannot be approved later."
+    others = len(selected) - count
+    if others:
+        message += (
+            f" {others} other selected request{'s' if others > 1 else ''} cannot be decided by "
+            "you; the result will say why."
+        )
+    return confirmation_required(
+        request, title=f"{verb.capitalize()} {noun}?", message=message,
+        button=f"Yes, {verb} {noun}", cancel_url=f"{reverse('approvals:dashboard')}?tab=pending",
+        details=[("Your comment", comment)], nav_key="approvals",
+        button_class="primary" if decision == "approve" else "danger",
+        items=[_bulk_item(approval_request) for approval_request in awaiting],
+        items_label=f"To {verb}",
+    )
+
+
+@require_POST
+@client_required
+def decide_many(request):
+    """Approve or decline the requests ticked on the Pending tab, with one comment, after one
+    confirmation; then a page lists what was decided and each refusal with its reason.
+
+    A refused form (nothing ticked, too many, a comment too long) is shown again with the
+    requests of that page that await the user, the ticks and the comment kept; nothing changes.
+    """
+    reason = rules.can_use_approvals(request.user)
+    if reason:
+        return _render_not_available(request, reason)
+    form = DecideManyForm(request.POST)
+    if not form.is_valid():
+        offered = set(form.cleaned_data.get("page_ids", [])) | set(form.cleaned_data.get("ids", []))
+        ticked = set(form.cleaned_data.get("selected", form.cleaned_data.get("ids", [])))
+        awaiting = selectors.approval_requests_awaiting_decision(
+            user=request.user, ids=sorted(offered)[:services.BULK_DECISION_LIMIT]
+        )
+        return render(request, "approvals/decide_many.html", {
+            "form": form, "awaiting": awaiting, "ticked": ticked, "nav_key": "approvals",
+        }, status=400)
+    decision, comment = form.cleaned_data["decision"], form.cleaned_data["comment"]
+    selected = form.cleaned_data["selected"]
+    awaiting = selectors.approval_requests_awaiting_decision(user=request.user, ids=selected)
+    if awaiting:  # with nothing decidable, nothing changes: straight to the reasons
+        confirmation = _confirm_decide_many(
+            request, decision=decision, awaiting=awaiting, selected=selected, comment=comment
+        )
+        if confirmation:
+            return confirmation
+    result = services.approval_requests_decide_many(
+        ids=selected, actor=request.user, decision=decision, comment=comment
+    )
+    return render(request, "approvals/decide_many_result.html", {
+        "result": result, "comment": comment, "nav_key": "approvals",
+    })
 
 
 def email_decision(request, token):

@@ -201,3 +201,21 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// Bulk decisions: "Select all on this page" ticks every row's box, and a row unticked unticks
+// it. Without JavaScript the server honours the box itself (it decides every row of the page).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("input[type=checkbox][data-select-all]").forEach((all) => {
+    const rows = () => document.querySelectorAll(`input[type=checkbox][name=ids][form='${all.dataset.selectAll}']`);
+    all.addEventListener("change", () => {
+      rows().forEach((box) => { box.checked = all.checked; });
+    });
+    rows().forEach((box) => {
+      box.addEventListener("change", () => {
+        const boxes = [...rows()];
+        all.checked = boxes.every((row) => row.checked);
+        all.indeterminate = !all.checked && boxes.some((row) => row.checked);
+      });
+    });
+  });
+});
