@@ -242,3 +242,20 @@ def send_reminder(seat: StepApprover) -> Notification:
 def send_reminder_to_each(seats) -> list[int]:
     """The reminder scan: every approver's reminder in one INSERT."""
     return notify_many([reminder_notification(seat) for seat in seats])
+
+
+def send_cancelled_to_each(approval_request: ApprovalRequest, approvers) -> list[int]:
+    """In-app, to the approvers who were asked to decide (the active step's undecided ones):
+    the requester cancelled it. No email: their decision email's links now show it cancelled,
+    and a second email about a request that needs nothing from them would be noise."""
+    reason = f": {approval_request.cancel_reason}" if approval_request.cancel_reason else ""
+    return notify_many([
+        {
+            "key": f"approval-cancelled:{approval_request.pk}:{approver.pk}",
+            "kind": Kind.APPROVAL_CANCELLED,
+            "recipient": approver,
+            "title": f"{approval_request.requester} cancelled “{approval_request.title}”{reason}",
+            "link": _detail_path(approval_request),
+        }
+        for approver in approvers
+    ])

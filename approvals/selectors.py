@@ -47,6 +47,7 @@ TABS = [
     ("declined", "Declined", State.DECLINED),
     ("expired", "Expired", State.EXPIRED),
     ("used", "Used", State.CONSUMED),
+    ("cancelled", "Cancelled", State.CANCELLED),
 ]
 TAB_STATES = {key: state for key, _, state in TABS}
 
@@ -255,7 +256,7 @@ def decision_done_message(approval_request: ApprovalRequest, *, actor, from_emai
 
 
 def approval_request_to_resubmit(*, user, approval_request_id: int) -> ApprovalRequest:
-    """The user's own declined or expired request, to copy into a new one; otherwise 404."""
+    """The user's own declined, expired or cancelled request, to copy into a new one; otherwise 404."""
     approval_request = approval_request_for_user(user=user, approval_request_id=approval_request_id)
     refusal = rules.can_resubmit(user, approval_request)
     if refusal:

@@ -99,6 +99,7 @@ _PAST_TENSE = {
     "consume": "used for an offer",
     "release": "released",
     "expire": "expired",
+    "cancel": "cancelled",
 }
 
 
@@ -157,7 +158,7 @@ def approval_request_create(
 
     Rules: the requester is a hiring manager of a company with approvals enabled whose policy
     covers this offer type; the job (if any) is the company's own; a resubmission links to the
-    requester's own declined or expired request. The chain is planned from the policy as it
+    requester's own declined, expired or cancelled request. The chain is planned from the policy as it
     stands now (approvals.policies.plan_chain) and copied onto the request: every step, with its
     eligible approvers (never the requester), skipped steps included with the reason. A step
     that cannot be satisfied refuses the request, naming the step. ``approver`` is the
@@ -417,6 +418,31 @@ def approval_request_decide(
             approval_request_id=approval_request_id, actor=actor, comment=comment
         )
     raise ApprovalError("Choose Approve or Decline.")
+
+
+# Cancelling
+
+def approval_request_cancel(*, approval_request_id: int, actor, reason: str = "") -> ApprovalRequest:
+    """The requester cancels their own pending request (pending → cancelled), with an optional
+    reason: one audit entry; every undecided approver is no longer needed, and those of the
+    active step (the ones who were asked) are told in-app. Their one-click links then show the
+    request as cancelled. Final: the requester may resubmit a copy.
+    """
+    reason = reason.strip()
+    with transaction.atomic():
+        approval_request = approval_request_lock(approval_request_id=approval_request_id)
+        refusal = rules.can_cancel(actor, approval_request)
+        if refusal:
+            raise ApprovalError(refusal)
+        asked = list(
+            StepApprover.objects.filter(
+                request_id=approval_request.pk, decision=Decision.PENDING, step__state=StepState.ACTIVE
+            ).select_related("approver").order_by("id")
+        )
+        _not_needed(approval_request, now=timezone.now())
+        _apply(approval_request, "cancel", actor=actor, comment=reason, reason=reason)
+        emails.send_cancelled_to_each(approval_request, [seat.approver for seat in asked])
+    return approval_request
 
 
 # Expiry

@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/resubmit/", views.resubmit, name="resubmit"),
+    path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("email/<str:token>/", views.email_decision, name="email_decision"),
 ]

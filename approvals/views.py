@@ -13,7 +13,7 @@ from accounts.decorators import client_required
 from accounts.search import search_term
 
 from . import rules, selectors, services
-from .forms import ApprovalRequestForm, DecisionForm
+from .forms import ApprovalRequestForm, CancelForm, DecisionForm
 from .tokens import check_decision_token
 
 PAGE_SIZE = 20
@@ -104,12 +104,12 @@ def create(request):
 
 @client_required
 def resubmit(request, pk):
-    """A new request prefilled from the user's own declined or expired one, linked to it."""
+    """A new request prefilled from the user's own declined, expired or cancelled one, linked to it."""
     previous = selectors.approval_request_to_resubmit(user=request.user, approval_request_id=pk)
     return _request_form(request, resubmission_of=previous)
 
 
-def _detail_context(request, approval_request, *, decision_form=None) -> dict:
+def _detail_context(request, approval_request, *, decision_form=None, cancel_form=None) -> dict:
     refusal = rules.can_decide(request.user, approval_request)
     can_decide = refusal is None
     # An approver of a later step (or one whose step already passed) is told where it stands.
@@ -123,6 +123,8 @@ def _detail_context(request, approval_request, *, decision_form=None) -> dict:
         ),
         "can_decide": can_decide,
         "can_resubmit": rules.can_resubmit(request.user, approval_request) is None,
+        "can_cancel": rules.can_cancel(request.user, approval_request) is None,
+        "cancel_form": cancel_form or CancelForm(),
         "can_send_offer": rules.can_use_for_offer(request.user, approval_request) is None,
         "decision_form": (decision_form or DecisionForm()) if can_decide else None,
         "approvers_cell": selectors.approvers_cell(approval_request, user=request.user),
@@ -183,6 +185,41 @@ def decide(request, pk):
         messages.error(request, str(exc))
     else:
         messages.success(request, selectors.decision_done_message(decided, actor=request.user))
+    return redirect("approvals:detail", approval_request.pk)
+
+
+@require_POST
+@client_required
+def cancel(request, pk):
+    """The requester cancels their pending request, with an optional reason, after one
+    confirmation. A reason the form refuses (too long) is shown again, nothing changed."""
+    approval_request = selectors.approval_request_for_user(user=request.user, approval_request_id=pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, approval_request, cancel_form=form)
+        return render(request, "approvals/detail.html", context, status=400)
+    reason = form.cleaned_data["reason"]
+    if rules.can_cancel(request.user, approval_request) is None:
+        confirmation = confirmation_required(
+            request, title="Cancel this request?",
+            message=(
+                f"You are about to cancel “{approval_request.title}” for "
+                f"{approval_request.freelancer_display}. Its approvers will be told, and a cancelled "
+                "request cannot be decided; you can resubmit a copy later."
+            ),
+            button="Yes, cancel the request", cancel_url=reverse("approvals:detail", args=[approval_request.pk]),
+            details=[("Your reason", reason)], nav_key="approvals",
+        )
+        if confirmation:
+            return confirmation
+    try:
+        services.approval_request_cancel(
+            approval_request_id=approval_request.pk, actor=request.user, reason=reason
+        )
+    except services.ApprovalError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Request cancelled. Its approvers have been told.")
     return redirect("approvals:detail", approval_request.pk)
 
 
