@@ -1,19 +1,23 @@
 """Approval pages under My Jobs > Approvals, and the one-click email decision page."""
 
+import csv
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.confirmations import confirmation_required
 from accounts.decorators import client_required
 from accounts.search import search_term
+from accounts.timezones import zone_of
 
-from . import rules, selectors, services
-from .forms import ApprovalRequestForm, CancelForm, DecisionForm
+from . import exports, reports, rules, selectors, services
+from .forms import ApprovalRequestForm, CancelForm, DecisionForm, ReportPeriodForm
 from .tokens import check_decision_token
 
 PAGE_SIZE = 20
@@ -207,7 +211,8 @@ def cancel(request, pk):
                 f"{approval_request.freelancer_display}. Its approvers will be told, and a cancelled "
                 "request cannot be decided; you can resubmit a copy later."
             ),
-            button="Yes, cancel the request", cancel_url=reverse("approvals:detail", args=[approval_request.pk]),
+            button="Yes, cancel the request",
+            cancel_url=reverse("approvals:detail", args=[approval_request.pk]),
             details=[("Your reason", reason)], nav_key="approvals",
         )
         if confirmation:
@@ -277,3 +282,60 @@ def email_decision(request, token):
     else:
         messages.success(request, selectors.decision_done_message(decided, actor=approver, from_email=True))
     return redirect("approvals:email_decision", token)
+
+
+class _Echo:
+    """A file-like object for csv.writer that hands each written line back to the caller."""
+
+    def write(self, value):
+        return value
+
+
+@client_required
+def export_csv(request):
+    """The dashboard's current tab and search as CSV, streamed (see approvals.exports)."""
+    reason = rules.can_use_approvals(request.user)
+    if reason:
+        return _render_not_available(request, reason)
+    tab = request.GET.get("tab", "pending")
+    if tab not in selectors.TAB_STATES:
+        tab = "pending"
+    search = search_term(request, max_length=100)
+    writer = csv.writer(_Echo())
+    rows = exports.request_rows(user=request.user, tab=tab, search=search)
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
+    )
+    today = timezone.localdate(timezone=zone_of(request.user))
+    response["Content-Disposition"] = f'attachment; filename="approvals-{tab}-{today.isoformat()}.csv"'
+    return response
+
+
+def report_context(*, data: dict, scope, zone) -> tuple[ReportPeriodForm, dict]:
+    """The period form and, when it is valid, the figures (shared with the admin's report).
+    Days left empty take their defaults, which the form then shows."""
+    today = timezone.localdate(timezone=zone)
+    form = ReportPeriodForm(data, today=today)
+    if not form.is_valid():
+        return form, {"figures": None}
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    form = ReportPeriodForm({"start": start.isoformat(), "end": end.isoformat()}, today=today)
+    form.is_valid()
+    since, until = reports.period_bounds(start, end, zone=zone)
+    rows = reports.approver_figures(scope=scope, since=since, until=until)
+    return form, {"figures": rows, "start": start, "end": end}
+
+
+@client_required
+def reports_page(request):
+    """My Jobs > Approvals > Reports: how each approver decides over a period (default: the last
+    30 days). Company-wide for approvers, the reader's own requests for hiring managers."""
+    reason = rules.can_use_approvals(request.user)
+    scope = reports.report_scope(request.user)
+    if reason or scope is None:
+        return _render_not_available(request, reason or "Reports are for approvers and hiring managers.")
+    data = {key: request.GET[key] for key in ("start", "end") if request.GET.get(key, "").strip()}
+    form, context = report_context(data=data, scope=scope, zone=zone_of(request.user))
+    return render(request, "approvals/reports.html", {
+        "form": form, "scope": scope, "nav_key": "approvals", **context,
+    }, status=400 if form.errors else 200)
