@@ -54,13 +54,24 @@ TAB_STATES = {key: state for key, _, state in TABS}
 
 def _visible_to(user) -> QuerySet:
     """The requests the user made, and those with the user among the approvers of any step
-    (a later step's approvers see the request before they can act on it)."""
+    (a later step's approvers see the request before they can act on it); and, for an escalation
+    contact of the company's policy, the requests escalated to them (the email links there)."""
     membership = user.membership_or_none
     if membership is None:
         return ApprovalRequest.objects.none()
     return ApprovalRequest.objects.filter(company_id=membership.company_id).filter(
         Q(requester_id=user.pk)
         | Exists(StepApprover.objects.filter(request_id=OuterRef("pk"), approver_id=user.pk))
+        | _escalated_to(user)
+    )
+
+
+def _escalated_to(user) -> Exists:
+    return Exists(
+        RequestStep.objects.filter(
+            request_id=OuterRef("pk"), escalated_at__isnull=False,
+            request__company__approval_policy__escalation_contacts=user.pk,
+        )
     )
 
 
