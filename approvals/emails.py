@@ -311,13 +311,19 @@ def send_escalations(notifications: list[dict]) -> list[int]:
 
 
 def send_offer_modified_to_approvers(
-    approval_request: ApprovalRequest, *, offer_title: str, offer_link: str, revision: int, approvers,
+    approval_request: ApprovalRequest, *, offer_id: int, offer_title: str, offer_link: str, revision: int,
 ) -> list[int]:
-    """In-app, to the approvers whose approval an offer uses: the offer was modified (the
-    offers app passes the offer as plain values: approvals does not import offers)."""
+    """In-app, to the approvers who approved the request an offer used: the offer was modified
+    (the offers app passes the offer as plain values: approvals does not import offers)."""
+    approvers = [
+        seat.approver
+        for seat in StepApprover.objects.filter(
+            request_id=approval_request.pk, decision=Decision.APPROVED
+        ).select_related("approver").order_by("id")
+    ]
     return notify_many([
         {
-            "key": f"approval-offer-modified:{approval_request.pk}:{offer_link}:{revision}:{approver.pk}",
+            "key": f"approval-offer-modified:{offer_id}:{revision}:{approver.pk}",
             "kind": Kind.APPROVAL_OFFER_MODIFIED,
             "recipient": approver,
             "title": (

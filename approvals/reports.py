@@ -100,6 +100,12 @@ class ApproverFigures:
         return 100 * self.approved / self.decided if self.decided else None
 
     @property
+    def approval_rate_text(self) -> str:
+        """"80%", rounded to a whole percent; "—" without decisions."""
+        rate = self.approval_rate
+        return "—" if rate is None else f"{rate:.0f}%"
+
+    @property
     def oldest_pending_age(self) -> datetime.timedelta | None:
         return self.now - self.oldest_pending_since if self.oldest_pending_since else None
 
