@@ -266,6 +266,11 @@ class Notification(models.Model):
         APPROVAL_STEP_PASSED = "approval-step-passed", "A step of your request was approved"
         # In-app only: an approver's decisions went to their delegate, or came back.
         APPROVAL_DELEGATED = "approval-delegated", "Decisions delegated while someone is away"
+        # In-app only: the requester cancelled a request the approver was asked to decide.
+        APPROVAL_CANCELLED = "approval-cancelled", "A request you were asked to decide was cancelled"
+        APPROVAL_ESCALATED = "approval-escalated", "A decision is overdue (you are an escalation contact)"
+        # In-app only: the offer using an approval the approver gave was modified.
+        APPROVAL_OFFER_MODIFIED = "approval-offer-modified", "An offer using your approval was changed"
         OFFER_SENT = "offer-sent", "You received an offer"
         OFFER_MODIFIED = "offer-modified", "An offer to you was changed"
         OFFER_WITHDRAWN = "offer-withdrawn", "An offer to you was withdrawn"

@@ -26,6 +26,9 @@ HIRING_MANAGER_KINDS = [
     Notification.Kind.OFFER_ACCEPTED, Notification.Kind.OFFER_DECLINED,
     Notification.Kind.INVITE_ACCEPTED, Notification.Kind.INVITE_DECLINED,
 ]
+# Escalation contacts of their company's approval policy (User.approval_escalations, the reverse
+# of approvals' ApprovalPolicy.escalation_contacts, read without importing approvals).
+ESCALATION_KINDS = [Notification.Kind.APPROVAL_ESCALATED]
 FREELANCER_KINDS = [
     Notification.Kind.OFFER_SENT, Notification.Kind.OFFER_MODIFIED, Notification.Kind.OFFER_WITHDRAWN,
     Notification.Kind.INVITE_RECEIVED, Notification.Kind.REFERRAL_INVITE,
@@ -38,7 +41,8 @@ def notification_setting_groups(*, user) -> list[dict]:
     ``[{"key", "label", "kinds": [{"kind", "label", "email_enabled"}]}]``.
 
     Only kinds that can reach this person are offered: an approver chooses the new-request and
-    reminder emails; a hiring manager the answers to their requests, offers and invites (decided,
+    reminder emails; an escalation contact of their company's policy the overdue-decision emails;
+    a hiring manager the answers to their requests, offers and invites (decided,
     expired, offer accepted/declined, invite accepted/declined); someone with both roles sees both
     groups; a freelancer chooses the offers, invites and referrals sent to them. A kind they already
     turned off is always shown, even if no role sends it any more, so it can be turned back on.
@@ -54,6 +58,8 @@ def notification_setting_groups(*, user) -> list[dict]:
         groups.append(("approver", "Requests you decide", APPROVER_KINDS))
     if membership is not None and membership.is_hiring_manager:
         groups.append(("hiring-manager", "Your requests, offers and invites", HIRING_MANAGER_KINDS))
+    if membership is not None and user.approval_escalations.filter(company_id=membership.company_id).exists():
+        groups.append(("escalation", "Overdue decisions escalated to you", ESCALATION_KINDS))
     if user.is_freelancer:
         groups.append(("freelancer", "Offers, invites and referrals to you", FREELANCER_KINDS))
     shown = {kind for _, _, kinds in groups for kind in kinds}

@@ -62,6 +62,8 @@ REQUESTS = [
      "expired-after-approval"),
     ("Billing platform: payments specialist", "margaret@freelancers.test",
      "Django developer for billing platform", "hourly", "125.00", 25, "consumed"),
+    ("Search tuning: Elasticsearch consultant", "linus@freelancers.test", None, "hourly", "95.00",
+     10, "cancelled"),
 ]
 
 
@@ -163,6 +165,10 @@ def _seed_one(company, manager, approver, title, freelancer_email, job_title, co
         approval_request.decision_comment = "Over budget for this quarter; try a smaller scope."
         _apply(approval_request, "decline", actor=approver,
                comment=approval_request.decision_comment, step_name=step.name)
+    if outcome == "cancelled":
+        reason = "Demo: the search team found the fix in-house."
+        StepApprover.objects.filter(step=step).update(decision=Decision.NOT_NEEDED)
+        _apply(approval_request, "cancel", actor=manager, comment=reason, reason=reason)
     if past:
         _apply(approval_request, "expire", actor=None, comment="Demo: window passed.")
     return approval_request

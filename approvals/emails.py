@@ -344,3 +344,95 @@ def send_reminder_to_each(seats, deciders: dict | None = None) -> list[int]:
     seat id → User) in one INSERT."""
     deciders = deciders or {}
     return notify_many([reminder_notification(seat, deciders.get(seat.pk)) for seat in seats])
+
+
+def send_cancelled_to_each(approval_request: ApprovalRequest, approvers) -> list[int]:
+    """In-app, to the approvers who were asked to decide (the active step's undecided ones):
+    the requester cancelled it. No email: their decision email's links now show it cancelled,
+    and a second email about a request that needs nothing from them would be noise."""
+    reason = f": {approval_request.cancel_reason}" if approval_request.cancel_reason else ""
+    return notify_many([
+        {
+            "key": f"approval-cancelled:{approval_request.pk}:{approver.pk}",
+            "kind": Kind.APPROVAL_CANCELLED,
+            "recipient": approver,
+            "title": f"{approval_request.requester} cancelled “{approval_request.title}”{reason}",
+            "link": _detail_path(approval_request),
+        }
+        for approver in approvers
+    ])
+
+
+def _terms_values(approval_request: ApprovalRequest) -> dict:
+    """The terms the email partials read (``_terms-text.html``), without the per-request queries
+    of ``_values`` (set-based callers)."""
+    return {
+        "id": approval_request.pk,
+        "title": approval_request.title,
+        "freelancer_display": approval_request.freelancer_display,
+        "offer_type_display": approval_request.get_offer_type_display(),
+        "contract_type": approval_request.contract_type,
+        "contract_type_display": approval_request.get_contract_type_display(),
+        "amount": format_money(approval_request.amount, approval_request.currency),
+        "weekly_hour_limit": approval_request.weekly_hour_limit,
+        "start_date": _date(approval_request.start_date),
+        "job_title": approval_request.job.title if approval_request.job_id else "",
+        "justification": approval_request.justification,
+        "requester_name": str(approval_request.requester),
+        "company_name": approval_request.company.name,
+    }
+
+
+def escalation_notification(step: RequestStep, contact, *, waiting: list[str], days: int) -> dict:
+    """``step.request`` is the request, with its company, requester, freelancer and job."""
+    approval_request = step.request
+    names = ", ".join(waiting) or "its approvers"
+    return {
+        "key": f"approval-escalated:{step.pk}:{contact.pk}",
+        "kind": Kind.APPROVAL_ESCALATED,
+        "recipient": contact,
+        "title": f"Overdue: “{approval_request.title}” has waited over {days} days for {names}",
+        "link": _detail_path(approval_request),
+        "template": "approvals/emails/escalated",
+        "context": {
+            "approval_request": _terms_values(approval_request),
+            "contact_short_name": contact.get_short_name(),
+            "step_name": step.name,
+            "waiting_names": names,
+            "days": days,
+            "activated_at": format_for(contact, step.activated_at),
+            "expires_at": format_for(contact, approval_request.expires_at),
+            "detail_url": absolute_url(_detail_path(approval_request)),
+        },
+    }
+
+
+def send_escalations(notifications: list[dict]) -> list[int]:
+    """The escalation scan: every contact's notification (in-app and email) in one INSERT."""
+    return notify_many(notifications)
+
+
+def send_offer_modified_to_approvers(
+    approval_request: ApprovalRequest, *, offer_id: int, offer_title: str, offer_link: str, revision: int,
+) -> list[int]:
+    """In-app, to the approvers who approved the request an offer used: the offer was modified
+    (the offers app passes the offer as plain values: approvals does not import offers)."""
+    approvers = [
+        seat.approver
+        for seat in StepApprover.objects.filter(
+            request_id=approval_request.pk, decision=Decision.APPROVED
+        ).select_related("approver").order_by("id")
+    ]
+    return notify_many([
+        {
+            "key": f"approval-offer-modified:{offer_id}:{revision}:{approver.pk}",
+            "kind": Kind.APPROVAL_OFFER_MODIFIED,
+            "recipient": approver,
+            "title": (
+                f"{approval_request.requester} changed the offer “{offer_title}” that uses your "
+                f"approval of “{approval_request.title}” (revision {revision})"
+            ),
+            "link": offer_link,
+        }
+        for approver in approvers
+    ])

@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 
 from accounts.selectors import marketplace_freelancers
@@ -223,3 +225,47 @@ class DecideManyForm(DecisionForm):
         elif len(data["selected"]) > services.BULK_DECISION_LIMIT:
             self.add_error(None, f"Select at most {services.BULK_DECISION_LIMIT} requests at once.")
         return data
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000,
+        help_text="Optional. The approvers see it.",
+    )
+
+
+# The longest period a report covers, so one query never scans years of decisions at once.
+MAX_REPORT_DAYS = 366
+DEFAULT_REPORT_DAYS = 30
+
+
+class ReportPeriodForm(forms.Form):
+    """The period of the approval reports: from and to, both days included, in the reader's
+    time zone. Left empty: the last 30 days up to today."""
+
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the first day as a date, e.g. 2026-11-01."},
+    )
+    end = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the last day as a date, e.g. 2026-11-30."},
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        end = cleaned.get("end") or self.today
+        start = cleaned.get("start") or end - datetime.timedelta(days=DEFAULT_REPORT_DAYS)
+        if start > end:
+            self.add_error("start", "The first day must be on or before the last day.")
+        elif (end - start).days > MAX_REPORT_DAYS:
+            self.add_error("start", f"Choose a period of at most {MAX_REPORT_DAYS} days.")
+        cleaned["start"], cleaned["end"] = start, end
+        return cleaned

@@ -17,6 +17,7 @@ class State(models.TextChoices):
     DECLINED = "declined", "Declined"
     EXPIRED = "expired", "Expired"
     CONSUMED = "consumed", "Used"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 class ApprovalRequest(NamesFreelancer, FSMModelMixin, models.Model):
@@ -79,6 +80,9 @@ class ApprovalRequest(NamesFreelancer, FSMModelMixin, models.Model):
     expired_at = models.DateTimeField(null=True, blank=True)
     # Set when the approver was reminded that a pending request is about to expire (once per request).
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # The requester withdrew the request while it was pending (their reason, optional).
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(blank=True, db_default="")
     resubmission_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resubmissions"
     )
@@ -138,6 +142,11 @@ class ApprovalRequest(NamesFreelancer, FSMModelMixin, models.Model):
     @transition(field=state, source=State.CONSUMED, target=State.APPROVED, conditions=[not_past_expiry])
     def release(self):
         self.consumed_at = None
+
+    @transition(field=state, source=State.PENDING, target=State.CANCELLED, conditions=[not_past_expiry])
+    def cancel(self, *, reason: str = ""):
+        self.cancelled_at = timezone.now()
+        self.cancel_reason = reason
 
     @transition(
         field=state,
@@ -241,6 +250,32 @@ class ApprovalPolicy(models.Model):
     applies_to = models.CharField(
         "offers that need approval", max_length=20, choices=Coverage.choices, default=Coverage.ALL
     )
+    # Escalation: a decision pending longer than this many days (from its step's activation)
+    # is escalated once to the contacts. Empty: never.
+    escalation_days = models.PositiveSmallIntegerField(
+        "escalate after (days)", null=True, blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Tell the escalation contacts when a decision has waited this many days. "
+        "Empty: no escalation.",
+    )
+    escalation_contacts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="approval_escalations",
+        help_text="Members of the company told (in-app and by email) about overdue decisions.",
+    )
+    # What a modification of a sent offer may change and keep its approval (see
+    # ``modification_refusals``). Empty percentage: any increase carries over.
+    modify_max_increase_percent = models.DecimalField(
+        "amount increase allowed without a new approval (%)", max_digits=6, decimal_places=2,
+        null=True, blank=True, validators=[MinValueValidator(Decimal("0"))],
+        help_text="An offer may be modified up to this much above its approved amount. "
+        "Empty: any increase keeps the approval.",
+    )
+    modify_contract_type_needs_approval = models.BooleanField(
+        "changing the contract type needs a new approval", default=False,
+    )
+    modify_weekly_limit_needs_approval = models.BooleanField(
+        "changing the weekly limit needs a new approval", default=False,
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -338,6 +373,8 @@ class RequestStep(models.Model):
     state = models.CharField(max_length=10, choices=StepState.choices)
     activated_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # When the escalation contacts were told this step's decision is overdue (once per step).
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]

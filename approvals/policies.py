@@ -301,3 +301,62 @@ def validate_steps(steps: list[StepSpec], *, company_id: int) -> list[str]:
         ):
             errors.append(f"“{step.name}”: choose the currency of the thresholds.")
     return errors
+
+
+# Modifying an offer that uses an approval: what the policy lets it change and keep the approval.
+
+def modification_needs_approval(
+    *, approval_request, current: dict, new: dict,
+) -> list[str]:
+    """Why a modification of an offer, from its ``current`` terms to ``new`` ones (each a dict
+    with contract_type, amount, currency, weekly_hour_limit), needs a new approval under the
+    company's policy: one readable reason per term; empty when ``approval_request`` still carries.
+
+    A term counts only when the modification changes it and the new value is not what was
+    approved. The amount: up to ``modify_max_increase_percent`` above the approved amount keeps
+    the approval, exactly at the edge included; a change of currency cannot be compared, so it
+    needs one; an empty percentage lets any amount carry over (the default). The contract type and
+    the weekly limit: any change, when the policy says so (a weekly limit that goes with a
+    change of contract type is not counted twice).
+    """
+    policy = ApprovalPolicy.objects.filter(company_id=approval_request.company_id).first()
+    if policy is None:
+        return []
+    reasons = []
+    percent = policy.modify_max_increase_percent
+    money_changed = (new["amount"], new["currency"]) != (current["amount"], current["currency"])
+    if percent is not None and money_changed:
+        approved = format_money(approval_request.amount, approval_request.currency)
+        if new["currency"] != approval_request.currency:
+            reasons.append(
+                f"The currency changes to {new['currency']}: the approval is for {approved}, and "
+                "amounts in different currencies cannot be compared."
+            )
+        else:
+            ceiling = approval_request.amount * (1 + percent / Decimal(100))
+            if new["amount"] > ceiling:
+                reasons.append(
+                    f"The amount rises to {format_money(new['amount'], new['currency'])}, more than "
+                    f"{percent.normalize():f}% above the approved {approved} (up to "
+                    f"{format_money(ceiling.quantize(Decimal('0.01')), new['currency'])} keeps the approval)."
+                )
+    contract_changed = new["contract_type"] != current["contract_type"]
+    if (
+        policy.modify_contract_type_needs_approval and contract_changed
+        and new["contract_type"] != approval_request.contract_type
+    ):
+        reasons.append(
+            f"The contract type changes to {ContractType(new['contract_type']).label.lower()}: "
+            "your company's policy needs a new approval for that."
+        )
+    elif (
+        policy.modify_weekly_limit_needs_approval and not contract_changed
+        and (new["weekly_hour_limit"] or None) != (current["weekly_hour_limit"] or None)
+        and (new["weekly_hour_limit"] or None) != (approval_request.weekly_hour_limit or None)
+    ):
+        hours = new["weekly_hour_limit"]
+        reasons.append(
+            f"The weekly limit changes to {f'{hours} hours' if hours else 'no limit'}: your company's "
+            "policy needs a new approval for that."
+        )
+    return reasons

@@ -5,7 +5,7 @@ templates use them to decide what to show."""
 from .models import ApprovalRequest, Decision, State, StepApprover, StepState
 
 # The final states a requester may copy into a new request.
-RESUBMITTABLE_STATES = (State.DECLINED, State.EXPIRED)
+RESUBMITTABLE_STATES = (State.DECLINED, State.EXPIRED, State.CANCELLED)
 
 
 def state_refusal(approval_request: ApprovalRequest, done: str) -> str:
@@ -48,9 +48,9 @@ def can_create_request(user) -> str | None:
 
 
 def can_resubmit(user, approval_request: ApprovalRequest) -> str | None:
-    """Copy a request into a new one: the requester's own declined or expired request."""
+    """Copy a request into a new one: the requester's own declined, expired or cancelled request."""
     if approval_request.requester_id != user.pk or approval_request.state not in RESUBMITTABLE_STATES:
-        return "Only your own declined or expired requests can be resubmitted."
+        return "Only your own declined, expired or cancelled requests can be resubmitted."
     return None
 
 
@@ -60,6 +60,15 @@ def can_use_for_offer(user, approval_request: ApprovalRequest) -> str | None:
         return "Only the hiring manager who requested this approval can use it."
     if approval_request.state != State.APPROVED or approval_request.is_past_expiry:
         return state_refusal(approval_request, "used for an offer")
+    return None
+
+
+def can_cancel(user, approval_request: ApprovalRequest) -> str | None:
+    """Cancel: the requester's own request, while it is pending and within its decision window."""
+    if user is None or approval_request.requester_id != user.pk:
+        return "Only the hiring manager who made this request can cancel it."
+    if approval_request.state != State.PENDING or approval_request.is_past_expiry:
+        return state_refusal(approval_request, "cancelled")
     return None
 
 

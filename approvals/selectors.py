@@ -47,13 +47,15 @@ TABS = [
     ("declined", "Declined", State.DECLINED),
     ("expired", "Expired", State.EXPIRED),
     ("used", "Used", State.CONSUMED),
+    ("cancelled", "Cancelled", State.CANCELLED),
 ]
 TAB_STATES = {key: state for key, _, state in TABS}
 
 
 def _visible_to(user) -> QuerySet:
     """The requests the user made, and those with the user among the approvers of any step
-    (a later step's approvers see the request before they can act on it)."""
+    (a later step's approvers see the request before they can act on it); and, for an escalation
+    contact of the company's policy, the requests escalated to them (the email links there)."""
     membership = user.membership_or_none
     if membership is None:
         return ApprovalRequest.objects.none()
@@ -66,7 +68,16 @@ def _visible_to(user) -> QuerySet:
             step__state=StepState.ACTIVE,
         )
     return ApprovalRequest.objects.filter(company_id=membership.company_id).filter(
-        Q(requester_id=user.pk) | Exists(StepApprover.objects.filter(seats))
+        Q(requester_id=user.pk) | Exists(StepApprover.objects.filter(seats)) | _escalated_to(user)
+    )
+
+
+def _escalated_to(user) -> Exists:
+    return Exists(
+        RequestStep.objects.filter(
+            request_id=OuterRef("pk"), escalated_at__isnull=False,
+            request__company__approval_policy__escalation_contacts=user.pk,
+        )
     )
 
 
@@ -299,7 +310,7 @@ def decision_done_message(approval_request: ApprovalRequest, *, actor, from_emai
 
 
 def approval_request_to_resubmit(*, user, approval_request_id: int) -> ApprovalRequest:
-    """The user's own declined or expired request, to copy into a new one; otherwise 404."""
+    """The user's own declined, expired or cancelled request, to copy into a new one; otherwise 404."""
     approval_request = approval_request_for_user(user=user, approval_request_id=approval_request_id)
     refusal = rules.can_resubmit(user, approval_request)
     if refusal:

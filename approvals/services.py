@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed
 
@@ -18,6 +19,7 @@ from jobs.terms import OfferType
 
 from . import bulk, delegation, emails, policies, rules, selectors
 from .models import (
+    ApprovalPolicy,
     ApprovalRequest,
     ApprovalTransition,
     Decision,
@@ -106,6 +108,7 @@ _PAST_TENSE = {
     "consume": "used for an offer",
     "release": "released",
     "expire": "expired",
+    "cancel": "cancelled",
 }
 
 
@@ -164,7 +167,7 @@ def approval_request_create(
 
     Rules: the requester is a hiring manager of a company with approvals enabled whose policy
     covers this offer type; the job (if any) is the company's own; a resubmission links to the
-    requester's own declined or expired request. The chain is planned from the policy as it
+    requester's own declined, expired or cancelled request. The chain is planned from the policy as it
     stands now (approvals.policies.plan_chain) and copied onto the request: every step, with its
     eligible approvers (never the requester), skipped steps included with the reason. A step
     that cannot be satisfied refuses the request, naming the step. ``approver`` is the
@@ -548,6 +551,31 @@ def approval_requests_decide_many(
     return result
 
 
+# Cancelling
+
+def approval_request_cancel(*, approval_request_id: int, actor, reason: str = "") -> ApprovalRequest:
+    """The requester cancels their own pending request (pending → cancelled), with an optional
+    reason: one audit entry; every undecided approver is no longer needed, and those of the
+    active step (the ones who were asked) are told in-app. Their one-click links then show the
+    request as cancelled. Final: the requester may resubmit a copy.
+    """
+    reason = reason.strip()
+    with transaction.atomic():
+        approval_request = approval_request_lock(approval_request_id=approval_request_id)
+        refusal = rules.can_cancel(actor, approval_request)
+        if refusal:
+            raise ApprovalError(refusal)
+        asked = list(
+            StepApprover.objects.filter(
+                request_id=approval_request.pk, decision=Decision.PENDING, step__state=StepState.ACTIVE
+            ).select_related("approver").order_by("id")
+        )
+        _not_needed(approval_request, now=timezone.now())
+        _apply(approval_request, "cancel", actor=actor, comment=reason, reason=reason)
+        emails.send_cancelled_to_each(approval_request, [seat.approver for seat in asked])
+    return approval_request
+
+
 # Expiry
 
 def approval_request_expire(*, approval_request_id: int, actor=None) -> ApprovalRequest:
@@ -587,6 +615,73 @@ def approval_requests_expire_stale(*, batch_size: int = SWEEP_BATCH_SIZE) -> int
         total += expired
         if expired < batch_size:
             return total
+
+
+def approval_steps_escalate_overdue() -> list[int]:
+    """The escalation scan: a decision that has waited longer than the company policy's
+    ``escalation_days`` since its step became active is escalated once to the policy's
+    escalation contacts (in-app and by email, with a link to the request). Returns the steps.
+
+    Set-based, in one transaction: the overdue active steps are picked with FOR UPDATE SKIP
+    LOCKED, claimed by one UPDATE of ``escalated_at`` (so each step is escalated once, however
+    often the scan runs), and every contact's notification is written by one INSERT. Contacts
+    who are no longer active members of the company are left out. Requests past their decision
+    window are not escalated: the sweep expires them.
+    """
+    with transaction.atomic():
+        now = timezone.now()
+        # One cut-off per distinct number of days in use (a handful): plain comparisons that
+        # every database runs and the index on the step serves, rather than date arithmetic.
+        overdue = Q()
+        for days in ApprovalPolicy.objects.filter(escalation_days__isnull=False).values_list(
+            "escalation_days", flat=True
+        ).distinct():
+            overdue |= Q(
+                request__company__approval_policy__escalation_days=days,
+                activated_at__lte=now - datetime.timedelta(days=days),
+            )
+        if not overdue:
+            return []
+        ids = list(
+            RequestStep.objects.filter(
+                overdue, state=StepState.ACTIVE, escalated_at__isnull=True,
+                request__state=State.PENDING, request__expires_at__gt=now,
+            )
+            .order_by("activated_at", "id")
+            .select_for_update(skip_locked=True, of=("self",))
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return []
+        RequestStep.objects.filter(pk__in=ids).update(escalated_at=now)
+        steps = list(
+            RequestStep.objects.filter(pk__in=ids).select_related(
+                "request__company__approval_policy", "request__requester", "request__freelancer",
+                "request__job",
+            ).order_by("id")
+        )
+        waiting: dict[int, list[str]] = {}
+        for seat in StepApprover.objects.filter(step_id__in=ids, decision=Decision.PENDING).select_related(
+            "approver"
+        ).order_by("id"):
+            waiting.setdefault(seat.step_id, []).append(str(seat.approver))
+        policy_ids = {step.request.company.approval_policy.pk for step in steps}
+        contacts: dict[int, list] = {}
+        links = ApprovalPolicy.escalation_contacts.through.objects.filter(
+            approvalpolicy_id__in=policy_ids, user__is_active=True,
+            user__membership__company_id=F("approvalpolicy__company_id"),
+        ).select_related("user").order_by("user__full_name", "user__email")
+        for link in links:
+            contacts.setdefault(link.approvalpolicy_id, []).append(link.user)
+        emails.send_escalations([
+            emails.escalation_notification(
+                step, contact, waiting=waiting.get(step.pk, []),
+                days=step.request.company.approval_policy.escalation_days,
+            )
+            for step in steps
+            for contact in contacts.get(step.request.company.approval_policy.pk, [])
+        ])
+    return ids
 
 
 def approval_requests_mark_for_reminder() -> list[int]:

@@ -15,5 +15,10 @@ def expire_stale_approval_requests() -> int:
 
 
 @shared_task
+def escalate_overdue_decisions() -> int:
+    return len(services.approval_steps_escalate_overdue())
+
+
+@shared_task
 def remind_approvers_before_expiry() -> int:
     return len(services.approval_requests_mark_for_reminder())

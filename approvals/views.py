@@ -1,21 +1,32 @@
 """Approval pages under My Jobs > Approvals, and the one-click email decision page."""
 
+import csv
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.confirmations import confirmation_required
 from accounts.decorators import client_required
 from accounts.models import User
 from accounts.search import search_term
+from accounts.timezones import zone_of
 from jobs.terms import format_money
 
-from . import delegation, rules, selectors, services
-from .forms import ApprovalRequestForm, DecideManyForm, DecisionForm, OutOfOfficeForm
+from . import delegation, exports, reports, rules, selectors, services
+from .forms import (
+    ApprovalRequestForm,
+    CancelForm,
+    DecideManyForm,
+    DecisionForm,
+    OutOfOfficeForm,
+    ReportPeriodForm,
+)
 from .tokens import check_decision_token
 
 PAGE_SIZE = 20
@@ -107,12 +118,12 @@ def create(request):
 
 @client_required
 def resubmit(request, pk):
-    """A new request prefilled from the user's own declined or expired one, linked to it."""
+    """A new request prefilled from the user's own declined, expired or cancelled one, linked to it."""
     previous = selectors.approval_request_to_resubmit(user=request.user, approval_request_id=pk)
     return _request_form(request, resubmission_of=previous)
 
 
-def _detail_context(request, approval_request, *, decision_form=None) -> dict:
+def _detail_context(request, approval_request, *, decision_form=None, cancel_form=None) -> dict:
     refusal = rules.can_decide(request.user, approval_request)
     can_decide = refusal is None
     # An approver of a later step (or one whose step already passed) is told where it stands.
@@ -126,6 +137,8 @@ def _detail_context(request, approval_request, *, decision_form=None) -> dict:
         ),
         "can_decide": can_decide,
         "can_resubmit": rules.can_resubmit(request.user, approval_request) is None,
+        "can_cancel": rules.can_cancel(request.user, approval_request) is None,
+        "cancel_form": cancel_form or CancelForm(),
         "can_send_offer": rules.can_use_for_offer(request.user, approval_request) is None,
         "decision_form": (decision_form or DecisionForm()) if can_decide else None,
         "approvers_cell": selectors.approvers_cell(approval_request, user=request.user),
@@ -264,6 +277,42 @@ def decide_many(request):
     })
 
 
+@require_POST
+@client_required
+def cancel(request, pk):
+    """The requester cancels their pending request, with an optional reason, after one
+    confirmation. A reason the form refuses (too long) is shown again, nothing changed."""
+    approval_request = selectors.approval_request_for_user(user=request.user, approval_request_id=pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, approval_request, cancel_form=form)
+        return render(request, "approvals/detail.html", context, status=400)
+    reason = form.cleaned_data["reason"]
+    if rules.can_cancel(request.user, approval_request) is None:
+        confirmation = confirmation_required(
+            request, title="Cancel this request?",
+            message=(
+                f"You are about to cancel “{approval_request.title}” for "
+                f"{approval_request.freelancer_display}. Its approvers will be told, and a cancelled "
+                "request cannot be decided; you can resubmit a copy later."
+            ),
+            button="Yes, cancel the request",
+            cancel_url=reverse("approvals:detail", args=[approval_request.pk]),
+            details=[("Your reason", reason)], nav_key="approvals",
+        )
+        if confirmation:
+            return confirmation
+    try:
+        services.approval_request_cancel(
+            approval_request_id=approval_request.pk, actor=request.user, reason=reason
+        )
+    except services.ApprovalError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Request cancelled. Its approvers have been told.")
+    return redirect("approvals:detail", approval_request.pk)
+
+
 def email_decision(request, token):
     """The one-click link from the approver's email.
 
@@ -363,3 +412,60 @@ def out_of_office(request):
     return render(request, "approvals/out_of_office.html", {
         "form": form, "periods": delegation.periods_of(request.user), "nav_key": "approvals",
     })
+
+
+class _Echo:
+    """A file-like object for csv.writer that hands each written line back to the caller."""
+
+    def write(self, value):
+        return value
+
+
+@client_required
+def export_csv(request):
+    """The dashboard's current tab and search as CSV, streamed (see approvals.exports)."""
+    reason = rules.can_use_approvals(request.user)
+    if reason:
+        return _render_not_available(request, reason)
+    tab = request.GET.get("tab", "pending")
+    if tab not in selectors.TAB_STATES:
+        tab = "pending"
+    search = search_term(request, max_length=100)
+    writer = csv.writer(_Echo())
+    rows = exports.request_rows(user=request.user, tab=tab, search=search)
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
+    )
+    today = timezone.localdate(timezone=zone_of(request.user))
+    response["Content-Disposition"] = f'attachment; filename="approvals-{tab}-{today.isoformat()}.csv"'
+    return response
+
+
+def report_context(*, data: dict, scope, zone) -> tuple[ReportPeriodForm, dict]:
+    """The period form and, when it is valid, the figures (shared with the admin's report).
+    Days left empty take their defaults, which the form then shows."""
+    today = timezone.localdate(timezone=zone)
+    form = ReportPeriodForm(data, today=today)
+    if not form.is_valid():
+        return form, {"figures": None}
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    form = ReportPeriodForm({"start": start.isoformat(), "end": end.isoformat()}, today=today)
+    form.is_valid()
+    since, until = reports.period_bounds(start, end, zone=zone)
+    rows = reports.approver_figures(scope=scope, since=since, until=until)
+    return form, {"figures": rows, "start": start, "end": end}
+
+
+@client_required
+def reports_page(request):
+    """My Jobs > Approvals > Reports: how each approver decides over a period (default: the last
+    30 days). Company-wide for approvers, the reader's own requests for hiring managers."""
+    reason = rules.can_use_approvals(request.user)
+    scope = reports.report_scope(request.user)
+    if reason or scope is None:
+        return _render_not_available(request, reason or "Reports are for approvers and hiring managers.")
+    data = {key: request.GET[key] for key in ("start", "end") if request.GET.get(key, "").strip()}
+    form, context = report_context(data=data, scope=scope, zone=zone_of(request.user))
+    return render(request, "approvals/reports.html", {
+        "form": form, "scope": scope, "nav_key": "approvals", **context,
+    }, status=400 if form.errors else 200)

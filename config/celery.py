@@ -27,6 +27,10 @@ app.conf.beat_schedule = {
         "task": "approvals.tasks.remind_approvers_before_expiry",
         "schedule": crontab(minute=15),
     },
+    "escalate-overdue-approval-decisions": {
+        "task": "approvals.tasks.escalate_overdue_decisions",
+        "schedule": crontab(minute=45),
+    },
     # The outbox relay: whatever the after-commit task did not deliver (broker down, a retry due).
     "relay-notifications": {
         "task": "accounts.tasks.relay_notifications",

@@ -11,6 +11,8 @@ admin.site.site_title = "Greenlight admin"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    # Staff's approval reports, an admin page outside the model admins (approvals.admin_urls).
+    path("admin/approvals/reports/", include("approvals.admin_urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("accounts.inbox.urls")),

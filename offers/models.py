@@ -121,6 +121,12 @@ class OfferRevision(OfferTerms):
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveSmallIntegerField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    # The approval that backed these terms: a modification beyond the policy's tolerance moves
+    # the offer to a new approval, and the earlier one stays here with the earlier terms.
+    approval_request = models.ForeignKey(
+        "approvals.ApprovalRequest", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="offer_revisions",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from approvals.models import ApprovalRequest
 from approvals.models import State as ApprovalState
 
 from .models import Offer, OfferRevision
+from .services import approval_covers
 
 # Offers.
 
@@ -110,6 +111,31 @@ def usable_approvals_for_manager(*, user):
         .select_related("freelancer")
         .order_by("expires_at", "id")
     )
+
+
+def approvals_covering(*, user, offer: Offer, terms: dict) -> list[ApprovalRequest]:
+    """The manager's usable approvals that cover an offer's new terms (offers.services.
+    approval_covers), other than the one it uses: the choices when a modification needs a new
+    approval. SQL narrows them; the service's rule decides."""
+    if offer.freelancer_id:
+        same_person = Q(freelancer_id=offer.freelancer_id) | Q(
+            freelancer__isnull=True, freelancer_email__iexact=offer.freelancer.email
+        )
+    else:
+        same_person = Q(freelancer_email__iexact=offer.freelancer_email) | Q(
+            freelancer__email__iexact=offer.freelancer_email
+        )
+    candidates = usable_approvals_for_manager(user=user).filter(
+        same_person, offer_type=offer.offer_type, contract_type=terms["contract_type"],
+        currency=terms["currency"], amount__gte=terms["amount"],
+    ).exclude(pk=offer.approval_request_id)
+    return [
+        approval_request for approval_request in candidates
+        if approval_covers(
+            approval_request, offer=offer, contract_type=terms["contract_type"], amount=terms["amount"],
+            currency=terms["currency"], weekly_hour_limit=terms["weekly_hour_limit"],
+        )
+    ]
 
 
 def approval_request_of_manager(*, user, approval_request_id) -> ApprovalRequest | None:

@@ -13,10 +13,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.logging import actor_label, log_event
+from approvals import emails as approval_emails
 from approvals.models import ApprovalRequest, State
+from approvals.policies import modification_needs_approval
 from approvals.services import (
     ApprovalError,
     approval_request_consume,
@@ -40,6 +43,15 @@ TERM_FIELDS = ("title", "contract_type", "amount", "currency", "weekly_hour_limi
 
 class OfferError(Exception):
     """A refused action on an offer, with a message fit to show the user."""
+
+
+class OfferNeedsApprovalError(OfferError):
+    """The modification goes beyond what the offer's approval covers under the company's policy,
+    and no approval covering the new terms was chosen."""
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__("These changes need a new approval: " + " ".join(reasons))
 
 
 class OfferDifferencesError(OfferError):
@@ -119,6 +131,27 @@ def offer_approval_differences(
             f"Start date: approved {approval_request.start_date:%b %d, %Y}, offer {start_date:%b %d, %Y}"
         )
     return differences
+
+
+def approval_covers(
+    approval_request: ApprovalRequest, *, offer: Offer, contract_type: str, amount: Decimal,
+    currency: str, weekly_hour_limit: int | None,
+) -> bool:
+    """Whether an approval covers an offer's new terms: the same freelancer and offer type, the
+    same contract type and currency, at least the amount, and for an hourly contract at least the
+    weekly hours. The title, message and start date are not compared (a start date that
+    differs is confirmed as when sending)."""
+    return (
+        _same_freelancer(approval_request, offer.freelancer, offer.freelancer_email)
+        and approval_request.offer_type == offer.offer_type
+        and approval_request.contract_type == contract_type
+        and approval_request.currency == currency
+        and approval_request.amount >= amount
+        and (
+            contract_type != ContractType.HOURLY
+            or (approval_request.weekly_hour_limit or 0) >= (weekly_hour_limit or 0)
+        )
+    )
 
 
 def _label(model, field_name: str, value: str) -> str:
@@ -235,7 +268,9 @@ def offer_send(
                 approval_request=approval_request,
                 **terms,
             )
-            OfferRevision.objects.create(offer=offer, number=1, created_by=sent_by, **terms)
+            OfferRevision.objects.create(
+                offer=offer, number=1, created_by=sent_by, approval_request=approval_request, **terms
+            )
             _log_transition(offer, actor=sent_by, source="")
             emails.send_offer_sent(offer, revision=1)
     except ApprovalError as exc:
@@ -289,12 +324,19 @@ def offer_modify(
     start_date: datetime.date,
     message: str = "",
     confirmed_differences: Sequence[str] = (),
+    new_approval_request_id: int | None = None,
 ) -> Offer:
     """Change a sent offer's terms: a new revision of the same offer (revision + 1).
 
-    The freelancer and offer type stay; the approval stays consumed and linked to this offer.
-    New terms that differ from the approved ones need the manager's confirmation, as when
-    sending. Only the sender may modify, only while the offer is sent, and only a real change.
+    The freelancer and offer type stay; the approval stays consumed and linked to this offer,
+    unless the company's policy says the change goes beyond its tolerance
+    (approvals.policies.modification_needs_approval): then saving needs another of the
+    manager's approved, unused requests that covers the new terms (``approval_covers``), which
+    is consumed and backs the offer from this revision on; the earlier approval stays consumed,
+    with the earlier revisions that it backed. New terms that differ from the approval in use
+    need the manager's confirmation, as when sending. The approvers of the approval the offer
+    used are told in-app. Only the sender may modify, only while the offer is sent, and only a
+    real change.
     """
     with transaction.atomic():
         offer = _lock_offer(offer_id)
@@ -306,10 +348,22 @@ def offer_modify(
         }
         if all(getattr(offer, name) == value for name, value in terms.items()):
             raise OfferError("Nothing changed: edit the terms, dates or message before saving.")
+        used = None
         if offer.approval_request_id:
-            approval_request = ApprovalRequest.objects.select_related("freelancer").get(
+            approval_request = used = ApprovalRequest.objects.select_related("freelancer").get(
                 pk=offer.approval_request_id
             )
+            current = {name: getattr(offer, name) for name in ("contract_type", "amount", "currency")}
+            current["weekly_hour_limit"] = offer.weekly_hour_limit
+            reasons = modification_needs_approval(
+                approval_request=approval_request, current=current,
+                new=terms,
+            )
+            if reasons:
+                approval_request = _use_covering_approval(
+                    offer, reasons=reasons, approval_request_id=new_approval_request_id,
+                    modified_by=modified_by, terms=terms,
+                )
             _refuse_unconfirmed(
                 offer_approval_differences(
                     approval_request=approval_request, offer_type=offer.offer_type,
@@ -320,14 +374,55 @@ def offer_modify(
                 ),
                 confirmed_differences,
             )
+            if approval_request.pk != used.pk:
+                try:
+                    approval_request_consume(approval_request=approval_request, actor=modified_by)
+                except ApprovalError as exc:
+                    raise OfferError(str(exc)) from exc
+                offer.approval_request = approval_request
         for name, value in terms.items():
             setattr(offer, name, value)
         offer.revision += 1
-        offer.save()
-        OfferRevision.objects.create(offer=offer, number=offer.revision, created_by=modified_by, **terms)
+        try:
+            with transaction.atomic():
+                offer.save()
+        except IntegrityError as exc:
+            _raise_if_approval_taken(exc)
+            raise
+        OfferRevision.objects.create(
+            offer=offer, number=offer.revision, created_by=modified_by,
+            approval_request_id=offer.approval_request_id, **terms,
+        )
         _log_transition(offer, actor=modified_by, source=Offer.State.SENT, revision=offer.revision)
         emails.send_offer_modified(offer, revision=offer.revision)
+        if used is not None:
+            approval_emails.send_offer_modified_to_approvers(
+                used, offer_id=offer.pk, offer_title=offer.title, revision=offer.revision,
+                offer_link=reverse("offers:offer_detail", args=[offer.pk]),
+            )
     return offer
+
+
+def _use_covering_approval(
+    offer: Offer, *, reasons: list[str], approval_request_id: int | None, modified_by, terms: dict,
+) -> ApprovalRequest:
+    """The approval the manager chose to cover a modification beyond the tolerance: locked and
+    checked as when sending (theirs, approved, unexpired, unused) and covering the new terms."""
+    if approval_request_id is None or approval_request_id == offer.approval_request_id:
+        raise OfferNeedsApprovalError(reasons)
+    approval_request = _use_approval(
+        approval_request_id=approval_request_id, sent_by=modified_by, company_id=offer.company_id
+    )
+    if not approval_covers(
+        approval_request, offer=offer, contract_type=terms["contract_type"], amount=terms["amount"],
+        currency=terms["currency"], weekly_hour_limit=terms["weekly_hour_limit"],
+    ):
+        raise OfferError(
+            f"The approval “{approval_request.title}” does not cover the new terms: choose one for the "
+            "same freelancer, offer type, contract type and currency, with at least the new amount "
+            "(and weekly hours)."
+        )
+    return approval_request
 
 
 def offer_withdraw(*, offer_id: int, withdrawn_by) -> Offer:

@@ -272,7 +272,31 @@ def _approval_differences(offer: Offer) -> list[str]:
     )
 
 
-def _render_offer(request, offer, *, modify_form=None, decline_form=None, differences=(), status=200):
+def _request_approval_of_terms_url(offer: Offer, terms: dict) -> str:
+    """The approvals form prefilled with the offer's new terms, coming back to the offer page with
+    the modification still typed (``modify-*``) and the new request preselected."""
+    back = reverse("offers:offer_detail", args=[offer.pk]) + "?" + urlencode({
+        f"modify-{name}": value.isoformat() if isinstance(value, datetime.date) else value
+        for name, value in terms.items() if value not in (None, "")
+    })
+    params = {
+        "title": terms["title"], "job": offer.job_id or "", "offer_type": offer.offer_type,
+        "freelancer": offer.freelancer_id or "",
+        "freelancer_name": "" if offer.freelancer_id else offer.freelancer_name,
+        "freelancer_email": "" if offer.freelancer_id else offer.freelancer_email,
+        "contract_type": terms["contract_type"], "amount": terms["amount"], "currency": terms["currency"],
+        "weekly_hour_limit": terms["weekly_hour_limit"] or "",
+        "start_date": terms["start_date"].isoformat(),
+        "justification": f"New terms for the offer “{offer.title}” (revision {offer.revision}).",
+        "next": back,
+    }
+    return reverse("approvals:create") + "?" + urlencode(params)
+
+
+def _render_offer(
+    request, offer, *, modify_form=None, decline_form=None, differences=(), status=200,
+    approval_reasons=(), covering_approvals=(), request_approval_url="", chosen_approval="",
+):
     user = request.user
     membership = user.membership_or_none
     is_client_view = membership is not None and membership.company_id == offer.company_id
@@ -289,6 +313,12 @@ def _render_offer(request, offer, *, modify_form=None, decline_form=None, differ
         "decline_form": decline_form or OfferDeclineForm(),
         "decline_open": decline_form is not None,
         "differences": differences,
+        # A modification beyond the policy's tolerance: why, the approvals that cover it, and
+        # where to request one.
+        "approval_reasons": approval_reasons,
+        "covering_approvals": covering_approvals,
+        "request_approval_url": request_approval_url,
+        "chosen_approval": str(chosen_approval),
         "approval_differences": _approval_differences(offer) if is_client_view else [],
         "approval_url": (
             reverse("approvals:detail", args=[offer.approval_request_id])
@@ -301,8 +331,18 @@ def _render_offer(request, offer, *, modify_form=None, decline_form=None, differ
 
 @login_required
 def offer_detail(request, offer_id):
+    """The offer. Coming back from requesting approval of a modification, the modify form opens
+    with the terms typed before (``modify-*``) and the new request (``approval_request``) chosen."""
     offer = selectors.offer_for_viewer(user=request.user, offer_id=offer_id)
-    return _render_offer(request, offer)
+    typed = {
+        name: request.GET[f"modify-{name}"] for name in OfferTermsForm.base_fields
+        if request.GET.get(f"modify-{name}")
+    }
+    if not typed:
+        return _render_offer(request, offer)
+    form = OfferTermsForm(initial={**_modify_initial(offer), **typed}, prefix="modify")
+    chosen = request.GET.get("approval_request", "")
+    return _render_offer(request, offer, modify_form=form, chosen_approval=chosen)
 
 
 @require_POST
@@ -310,13 +350,23 @@ def offer_detail(request, offer_id):
 def offer_modify(request, offer_id):
     offer = selectors.offer_for_company(user=request.user, offer_id=offer_id)
     form = OfferTermsForm(request.POST, prefix="modify")
-    differences = []
+    differences, needs_approval = [], {}
+    chosen = request.POST.get("new_approval_request", "")
     if form.is_valid():
         confirmed = _confirmed_differences(request)
         try:
             offer = services.offer_modify(
-                offer_id=offer.pk, modified_by=request.user, confirmed_differences=confirmed, **form.terms()
+                offer_id=offer.pk, modified_by=request.user, confirmed_differences=confirmed,
+                new_approval_request_id=int(chosen) if chosen.isdigit() else None, **form.terms()
             )
+        except services.OfferNeedsApprovalError as exc:
+            needs_approval = {
+                "approval_reasons": exc.reasons,
+                "covering_approvals": selectors.approvals_covering(
+                    user=request.user, offer=offer, terms=form.terms()
+                ),
+                "request_approval_url": _request_approval_of_terms_url(offer, form.terms()),
+            }
         except services.OfferDifferencesError as exc:
             differences = exc.differences
         except services.OfferError as exc:
@@ -329,7 +379,17 @@ def offer_modify(request, offer_id):
             messages.success(request, f"Offer changed: revision {offer.revision} sent to the freelancer.")
             return redirect("offers:offer_detail", offer_id=offer.pk)
     offer = selectors.offer_for_viewer(user=request.user, offer_id=offer.pk)
-    return _render_offer(request, offer, modify_form=form, differences=differences)
+    if differences and chosen:
+        # Confirming differences from a newly chosen approval: keep that choice on the form.
+        needs_approval = {
+            "covering_approvals": selectors.approvals_covering(
+                user=request.user, offer=offer, terms=form.terms()
+            ),
+        }
+    return _render_offer(
+        request, offer, modify_form=form, differences=differences, chosen_approval=chosen,
+        **needs_approval,
+    )
 
 
 def _approval_outcome(offer: Offer) -> str:

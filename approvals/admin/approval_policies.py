@@ -110,6 +110,7 @@ class ApprovalPolicyAdmin(admin.ModelAdmin):
     without a possible approval."""
 
     list_display = ["company", "applies_to", "step_count", "approvals_enabled", "updated_at"]
+    filter_horizontal = ["escalation_contacts"]
     list_filter = ["applies_to", "company__approvals_enabled"]
     list_select_related = ["company"]
     search_fields = ["company__name"]
@@ -126,7 +127,38 @@ class ApprovalPolicyAdmin(admin.ModelAdmin):
             "Save the policy, then add its steps (their approvers are the company's). Until it "
             "has steps the default applies: one approver, chosen by the requester."
         )
-        return [(None, {"fields": ["company", "applies_to"], "description": description})]
+        fieldsets = [(None, {"fields": ["company", "applies_to"], "description": description})]
+        if obj is not None:
+            fieldsets += [
+                ("Escalation", {
+                    "fields": ["escalation_days", "escalation_contacts"],
+                    "description": "A decision pending longer than this many days (from when its "
+                    "step became active) notifies these contacts once. Empty: no escalation.",
+                }),
+                ("Offer changes that need a new approval", {
+                    "fields": [
+                        "modify_max_increase_percent", "modify_contract_type_needs_approval",
+                        "modify_weekly_limit_needs_approval",
+                    ],
+                    "description": "What a modification of an offer may change and keep its "
+                    "approval. An empty percentage: any increase carries over.",
+                }),
+            ]
+        return fieldsets
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "escalation_contacts":
+            from accounts.models import User
+
+            policy_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            company_id = (
+                ApprovalPolicy.objects.filter(pk=policy_id).values_list("company_id", flat=True).first()
+                if policy_id else None
+            )
+            kwargs["queryset"] = User.objects.filter(
+                membership__company_id=company_id, is_active=True
+            ).order_by("full_name", "email")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         # The steps name this company's approvers: the policy cannot move to another company.

@@ -137,6 +137,7 @@ class ApprovalRequestAdmin(admin.ModelAdmin):
         ]}),
         ("Decision", {"fields": [
             "decided_by_names", "decision_comment", "decided_at", "consumed_at", "expired_at",
+            "cancelled_at", "cancel_reason",
             "reminded_at", "resubmission_of", "created_at", "updated_at",
         ]}),
     ]

@@ -29,25 +29,29 @@ def _states_fixture(team, make_request):
     services.approval_request_approve(approval_request_id=used.pk, actor=team.approver)
     used.refresh_from_db()
     services.approval_request_consume(approval_request=used, actor=team.manager)
+    cancelled = make_request(title="Cancelled one")
+    services.approval_request_cancel(approval_request_id=cancelled.pk, actor=team.manager)
     return pending, approved, declined, expired, used
 
 
 @pytest.mark.parametrize("tab, title", [
     ("pending", "Pending one"), ("approved", "Approved one"), ("declined", "Declined one"),
-    ("expired", "Expired one"), ("used", "Used one"),
+    ("expired", "Expired one"), ("used", "Used one"), ("cancelled", "Cancelled one"),
 ])
 def test_each_tab_lists_its_state_with_counts(client, team, make_request, tab, title):
     _states_fixture(team, make_request)
     client.force_login(team.manager)
     response = client.get(reverse("approvals:dashboard"), {"tab": tab})
     assert _rows(response) == [title]
-    assert _counts(response) == {"pending": 1, "approved": 1, "declined": 1, "expired": 1, "used": 1}
+    assert _counts(response) == {
+        "pending": 1, "approved": 1, "declined": 1, "expired": 1, "used": 1, "cancelled": 1,
+    }
     assert 'aria-current="page">' + {"used": "Used"}.get(tab, tab.capitalize()) in response.content.decode()
 
 
 @pytest.mark.parametrize("tab, header", [
     ("pending", "Decide by"), ("approved", "Valid until"), ("declined", "Declined on"),
-    ("expired", "Expired on"), ("used", "Used since"),
+    ("expired", "Expired on"), ("used", "Used since"), ("cancelled", "Cancelled on"),
 ])
 def test_each_tab_dates_rows_by_what_matters_in_that_state(client, team, make_request, tab, header):
     """Not a bare "Updated": the date column says what the date is."""

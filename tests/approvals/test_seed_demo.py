@@ -26,6 +26,6 @@ def test_seed_demo_adds_acme_requests_in_every_state_once(client):
         assert names[0] == "create"
     for user in (manager, approver):
         client.force_login(user)
-        for tab in ("pending", "approved", "declined", "expired", "used"):
+        for tab in ("pending", "approved", "declined", "expired", "used", "cancelled"):
             response = client.get(reverse("approvals:dashboard"), {"tab": tab})
             assert response.context["page"].object_list, (user, tab)
