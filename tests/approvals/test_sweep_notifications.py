@@ -79,8 +79,8 @@ def test_sweep_writes_one_notification_per_expired_request_to_its_requester(
         assert context["approval_request"]["freelancer_display"] == "Ada Lovelace"
         assert context["approval_request"]["amount"] == "85.00 USD"
     contexts = email_contexts(notifications.values())
-    assert contexts[notifications[f"approval-expired:{pending.pk}"].pk]["approval_request"]["decided"] is False
-    assert contexts[notifications[f"approval-expired:{approved.pk}"].pk]["approval_request"]["decided"] is True
+    decided = {key: contexts[n.pk]["approval_request"]["decided"] for key, n in notifications.items()}
+    assert decided == {f"approval-expired:{pending.pk}": False, f"approval-expired:{approved.pk}": True}
     assert not Notification.objects.filter(key=f"approval-expired:{fresh.pk}").exists()
     assert sorted(sum(publishes, [])) == sorted(n.pk for n in notifications.values())
 
@@ -153,6 +153,24 @@ def test_sweep_run_twice_changes_nothing_the_second_time(
     assert callbacks == [] and len(publishes) == 1
 
 
+def test_sweep_leaves_an_expiry_notification_already_written_as_it_is(team, make_request, publishes):
+    stale = move_past_expiry(make_request(title="Data engineer"))
+    written = Notification.objects.create(
+        key=f"approval-expired:{stale.pk}", kind="approval-expired", recipient=team.manager,
+        title="Written before", email_state=Skipped,
+    )
+
+    assert services.approval_requests_expire_stale() == 1
+
+    stale.refresh_from_db()
+    assert stale.state == "expired"
+    entries = Notification.objects.filter(kind="approval-expired")
+    assert list(entries.values_list("pk", "title", "email_state")) == [
+        (written.pk, "Written before", Skipped)
+    ]
+    assert publishes == []
+
+
 def test_sweep_runs_one_statement_per_batch_whatever_the_rows(team, make_request, django_assert_num_queries):
     _stale_copies(make_request(), 40)
     # The one statement, inside the test's transaction: between a SAVEPOINT and its RELEASE.
@@ -161,7 +179,7 @@ def test_sweep_runs_one_statement_per_batch_whatever_the_rows(team, make_request
     [sql] = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
     for part in ("FOR UPDATE SKIP LOCKED", "UPDATE approvals_approvalrequest",
                  "INSERT INTO approvals_approvaltransition", "INSERT INTO accounts_notification",
-                 "FROM accounts_notificationsetting", "ON CONFLICT (key) DO NOTHING"):
+                 "FROM accounts_notificationsetting", "NOT EXISTS"):
         assert part in sql, part
     # Who decides a request is not the sweep's business: the email names them when it is sent.
     assert "approver" not in sql
