@@ -91,13 +91,7 @@ def _expire_stale_query(batch_size: int) -> tuple[str, dict]:
             0, %(now)s, '', ''
         FROM expired AS e
         JOIN {User._meta.db_table} AS requester ON requester.id = e.requester_id
-        -- Once per event. Not ON CONFLICT: every expiry holds its request's row lock and leaves
-        -- it expired for good, so no one else writes this key meanwhile, and a plain insert skips
-        -- the speculative insertion's lock and extra WAL record per row.
-        WHERE NOT EXISTS (
-            SELECT FROM {Notification._meta.db_table} AS written
-            WHERE written.key = %(key_prefix)s || e.id
-        )
+        ON CONFLICT (key) DO NOTHING
         RETURNING id, email_state
     )
     SELECT (SELECT count(*) FROM expired),

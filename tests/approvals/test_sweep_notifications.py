@@ -179,7 +179,7 @@ def test_sweep_runs_one_statement_per_batch_whatever_the_rows(team, make_request
     [sql] = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
     for part in ("FOR UPDATE SKIP LOCKED", "UPDATE approvals_approvalrequest",
                  "INSERT INTO approvals_approvaltransition", "INSERT INTO accounts_notification",
-                 "FROM accounts_notificationsetting", "NOT EXISTS"):
+                 "FROM accounts_notificationsetting", "ON CONFLICT (key) DO NOTHING"):
         assert part in sql, part
     # Who decides a request is not the sweep's business: the email names them when it is sent.
     assert "approver" not in sql
