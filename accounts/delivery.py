@@ -8,7 +8,9 @@
    Two workers never claim the same row; a worker that dies leaves rows that become due again
    when their claim times out.
 2. **Send**, outside any transaction and holding no lock: render each email from its template
-   and plain context and hand it to Django's email backend (django-anymail in production).
+   and plain context and hand it to Django's email backend (django-anymail in production). A
+   template registered with ``notifications.register_email_context`` gets its contexts built
+   here, from the live rows, one call per template for the whole batch.
 3. **Record** each outcome at once: ``sent`` with the provider's message id right after the
    provider returns; a permanent rejection → ``failed`` with the reason, never retried by
    itself (an operator retries it from the admin); any other error → ``pending`` again with
@@ -38,7 +40,7 @@ from django.utils import timezone
 
 from .logging import log_event
 from .models import Notification
-from .notifications import enqueue_delivery_on_commit
+from .notifications import email_contexts, enqueue_delivery_on_commit
 
 State = Notification.EmailState
 
@@ -61,7 +63,8 @@ TRANSIENT_ERRORS = (ConnectionError, TimeoutError, OSError, smtplib.SMTPExceptio
 
 
 class PermanentDeliveryError(Exception):
-    """The provider accepted the call but rejected every recipient."""
+    """The provider accepted the call but rejected every recipient, or the email has nothing
+    left to render from."""
 
 
 @dataclass
@@ -104,9 +107,10 @@ def deliver_due(*, limit: int = CLAIM_BATCH_SIZE, ids: list[int] | None = None) 
     connection = get_connection()
     with contextlib.suppress(Exception):
         connection.open()
+    contexts = _contexts(claimed)
     try:
         for notification in claimed:
-            report.add(_deliver_one(notification, connection))
+            report.add(_deliver_one(notification, connection, contexts.get(notification.pk)))
     finally:
         with contextlib.suppress(Exception):
             connection.close()
@@ -150,9 +154,25 @@ def _claim(*, limit: int, ids: list[int] | None) -> list[Notification]:
     return list(Notification.objects.filter(pk__in=picked).order_by("email_next_attempt_at", "id"))
 
 
-def render_email(notification: Notification) -> EmailMultiAlternatives:
-    """The email of a notification, from its template and plain context."""
-    context = {"site_url": settings.SITE_URL, **notification.context}
+def _contexts(claimed: list[Notification]) -> dict[int, dict | Exception]:
+    """Each claimed notification's email context, a fixed number of queries for the batch. A
+    template whose builder fails gives its error to each of its rows, to be recorded there."""
+    by_template: dict[str, list[Notification]] = {}
+    for notification in claimed:
+        by_template.setdefault(notification.template, []).append(notification)
+    contexts: dict[int, dict | Exception] = {}
+    for batch in by_template.values():
+        try:
+            contexts.update(email_contexts(batch))
+        except Exception as exc:  # noqa: BLE001 - e.g. the database went away: retried with backoff
+            contexts.update({notification.pk: exc for notification in batch})
+    return contexts
+
+
+def render_email(notification: Notification, context: dict | None = None) -> EmailMultiAlternatives:
+    """The email of a notification, from its template and its context (by default the one
+    stored on the row; the relay passes the one ``notifications.email_contexts`` gives)."""
+    context = {"site_url": settings.SITE_URL, **(notification.context if context is None else context)}
     template = notification.template
     subject = " ".join(render_to_string(f"{template}-subject.html", context).split())
     text = render_to_string(f"{template}-body-text.html", context)
@@ -166,9 +186,13 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
     return message
 
 
-def _deliver_one(notification: Notification, connection) -> DeliveryReport:
+def _deliver_one(notification: Notification, connection, context: dict | Exception | None) -> DeliveryReport:
     try:
-        message = render_email(notification)
+        if isinstance(context, Exception):
+            raise context
+        if context is None:
+            raise PermanentDeliveryError("Nothing is left to render this email from.")
+        message = render_email(notification, context)
         message.connection = connection
         message.send()
         _refuse_if_rejected(message)

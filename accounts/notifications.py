@@ -5,9 +5,14 @@ the transaction that makes the change. The rows commit with the change; delivery
 is then enqueued after commit, and a broker that is down at that moment is logged and never
 reaches the user: the relay (``python manage.py deliver_notifications``, and beat every minute)
 delivers whatever is still pending.
+
+Most notifications store the plain context their email reads. A kind written in bulk may store
+only what finds its facts (an id) and register, with ``register_email_context``, a function that
+builds the contexts of a batch of such notifications from the live rows when they are sent.
 """
 
 import logging
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.db.models import Q
@@ -18,6 +23,36 @@ log = logging.getLogger("greenlight.notifications")
 
 # How many notifications one delivery task handles.
 DELIVERY_BATCH_SIZE = 100
+
+# template -> builds {notification id: email context} for a batch of that template's notifications.
+EmailContextBuilder = Callable[[list[Notification]], dict[int, dict]]
+_email_context_builders: dict[str, EmailContextBuilder] = {}
+
+
+def register_email_context(template: str, builder: EmailContextBuilder) -> None:
+    """Render ``template``'s emails from what ``builder`` reads at send time, not from the stored
+    context. Called from an app's ``AppConfig.ready()``, so accounts need not import the app.
+
+    The builder gets a batch of notifications and returns the context of each one it can render,
+    keyed by id, with a fixed number of queries per batch; a notification it leaves out has
+    nothing left to render from. It runs outside any transaction, before the provider calls.
+    """
+    _email_context_builders[template] = builder
+
+
+def email_contexts(notifications: Iterable[Notification]) -> dict[int, dict]:
+    """The context each notification's email renders with: built by its template's registered
+    builder (one call per template), else the context stored on the row. A notification whose
+    builder could not render it is left out."""
+    contexts, by_template = {}, {}
+    for notification in notifications:
+        if notification.template in _email_context_builders:
+            by_template.setdefault(notification.template, []).append(notification)
+        else:
+            contexts[notification.pk] = notification.context
+    for template, batch in by_template.items():
+        contexts.update(_email_context_builders[template](batch))
+    return contexts
 
 
 def email_enabled(*, user_id: int | None, kind: str) -> bool:

@@ -3,6 +3,8 @@ caller's transaction (accounts.notifications.notify); the relay emails it after 
 
 The email context holds plain values computed now (names, formatted money and dates, absolute
 links), so the email says what was true when the event happened and renders without the models.
+The one exception is the expired email: an expired request never changes again, so its row keeps
+only the request's id and the email is built from the request when it is sent.
 Times are formatted in the recipient's time zone, with the zone named.
 ``<kind>_notification(...)`` builds the values; ``send_<kind>(...)`` records them.
 """
@@ -22,6 +24,9 @@ from .models import ApprovalRequest, Decision, RequestStep, StepApprover, StepSt
 from .tokens import make_decision_token
 
 Kind = Notification.Kind
+EXPIRED_TEMPLATE = "approvals/emails/expired"
+# What the expired email names besides the request: the people, the job, the previous request.
+EXPIRED_EMAIL_RELATED = ("company", "requester", "freelancer", "job", "resubmission_of")
 
 
 def _date(day: datetime.date) -> str:
@@ -61,12 +66,14 @@ def _values(approval_request: ApprovalRequest, *, reader) -> dict:
 
 
 def _waiting_names(approval_request: ApprovalRequest) -> str:
-    names = [
-        str(seat.approver)
-        for seat in StepApprover.objects.filter(
-            request_id=approval_request.pk, decision=Decision.PENDING, step__state=StepState.ACTIVE
-        ).select_related("approver").order_by("id")
-    ]
+    names = getattr(approval_request, "_waiting_names", None)
+    if names is None:
+        names = [
+            str(seat.approver)
+            for seat in StepApprover.objects.filter(
+                request_id=approval_request.pk, decision=Decision.PENDING, step__state=StepState.ACTIVE
+            ).select_related("approver").order_by("id")
+        ]
     if len(names) <= 1:
         return "".join(names) or "no approver"
     return ", ".join(names[:-1]) + f" and {names[-1]}"
@@ -288,6 +295,11 @@ def send_decision(approval_request: ApprovalRequest) -> Notification:
 
 
 def expired_notification(approval_request: ApprovalRequest) -> dict:
+    """The requester's notification that their request (or unused approval) expired.
+
+    Its row keeps only the request's id: an expired request is final, so its email, rendered when
+    it is sent from the live rows (``expired_email_contexts``), shows the terms it expired with.
+    The expiry sweep writes thousands of these in one statement, so the row stays this small."""
     what = "approval for" if approval_request.decided_at else "request"
     return {
         "key": f"approval-expired:{approval_request.pk}",
@@ -295,11 +307,40 @@ def expired_notification(approval_request: ApprovalRequest) -> dict:
         "recipient": approval_request.requester,
         "title": f"Your {what} “{approval_request.title}” expired",
         "link": _detail_path(approval_request),
-        "template": "approvals/emails/expired",
-        "context": _context(
-            approval_request, reader=approval_request.requester, resubmit_url=_resubmit_url(approval_request)
-        ),
+        "template": EXPIRED_TEMPLATE,
+        "context": {"approval_request_id": approval_request.pk},
     }
+
+
+def expired_email_context(approval_request: ApprovalRequest) -> dict:
+    """What the expired email reads, for the requester."""
+    return _context(
+        approval_request, reader=approval_request.requester, resubmit_url=_resubmit_url(approval_request)
+    )
+
+
+def expired_email_contexts(notifications: list[Notification]) -> dict[int, dict]:
+    """The expired emails of a batch of notifications, from their requests: one query for the
+    batch (registered for EXPIRED_TEMPLATE in apps.py). A row written before the email was built
+    at send time carries its whole context and keeps it; a request that no longer exists is left
+    out, so its email fails rather than going out empty."""
+    ids = {n.context["approval_request_id"] for n in notifications if "approval_request_id" in n.context}
+    requests = ApprovalRequest.objects.select_related(*EXPIRED_EMAIL_RELATED).in_bulk(ids)
+    # Who was still to decide, for every request of the batch at once (the email names them).
+    waiting = {pk: [] for pk in requests}
+    for seat in StepApprover.objects.filter(
+        request_id__in=list(requests), decision=Decision.PENDING, step__state=StepState.ACTIVE
+    ).select_related("approver").order_by("id"):
+        waiting[seat.request_id].append(str(seat.approver))
+    for pk, approval_request in requests.items():
+        approval_request._waiting_names = waiting[pk]
+    contexts = {}
+    for notification in notifications:
+        if "approval_request_id" not in notification.context:
+            contexts[notification.pk] = notification.context
+        elif approval_request := requests.get(notification.context["approval_request_id"]):
+            contexts[notification.pk] = expired_email_context(approval_request)
+    return contexts
 
 
 def send_expired(approval_request: ApprovalRequest) -> Notification:

@@ -22,7 +22,7 @@ How it runs:
   reloaded and vacuumed between runs, interleaved; the table ends with their ratio. The
   delivery tasks the sweep enqueues are collected rather than published, so its figure is its
   own SQL, and a sample of its notifications is then emailed through the relay and reported
-  per email.
+  per email (building each email from its request, as the relay does at send time).
 
 tests/config/test_benchmarks.py runs ``run_benchmarks(smoke=True)`` on the test database.
 """

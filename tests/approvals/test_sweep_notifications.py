@@ -8,9 +8,11 @@ import pytest
 from django.utils import timezone
 
 import accounts.tasks
+from accounts.delivery import render_email
 from accounts.models import Notification, NotificationSetting
+from accounts.notifications import email_contexts
 from accounts.timezones import format_for
-from approvals import bulk, services
+from approvals import bulk, emails, services
 from approvals.models import ApprovalRequest, ApprovalTransition
 from tests.factories import JobFactory, hiring_manager, move_past_expiry
 
@@ -69,13 +71,16 @@ def test_sweep_writes_one_notification_per_expired_request_to_its_requester(
         assert notification.link == f"/approvals/{approval_request.pk}/"
         assert notification.template == "approvals/emails/expired"
         assert notification.email_state == Pending
-        context = notification.context
+        assert notification.context == {"approval_request_id": approval_request.pk}
+        # The email is built from the request when it is sent.
+        context = email_contexts([notification])[notification.pk]
         assert context["detail_url"] == f"http://testserver/approvals/{approval_request.pk}/"
         assert context["resubmit_url"] == f"http://testserver/approvals/{approval_request.pk}/resubmit/"
         assert context["approval_request"]["freelancer_display"] == "Ada Lovelace"
         assert context["approval_request"]["amount"] == "85.00 USD"
-    assert notifications[f"approval-expired:{pending.pk}"].context["approval_request"]["decided"] is False
-    assert notifications[f"approval-expired:{approved.pk}"].context["approval_request"]["decided"] is True
+    contexts = email_contexts(notifications.values())
+    decided = {key: contexts[n.pk]["approval_request"]["decided"] for key, n in notifications.items()}
+    assert decided == {f"approval-expired:{pending.pk}": False, f"approval-expired:{approved.pk}": True}
     assert not Notification.objects.filter(key=f"approval-expired:{fresh.pk}").exists()
     assert sorted(sum(publishes, [])) == sorted(n.pk for n in notifications.values())
 
@@ -109,7 +114,7 @@ def test_sweep_gives_the_expiry_time_in_the_requesters_zone_named(team, make_req
 
     stale.refresh_from_db()
     entry = Notification.objects.get(key=f"approval-expired:{stale.pk}")
-    shown = entry.context["approval_request"]["expires_at"]
+    shown = email_contexts([entry])[entry.pk]["approval_request"]["expires_at"]
     assert shown == format_for(team.manager, stale.expires_at)
     assert shown.endswith(" IST")
 
@@ -148,6 +153,24 @@ def test_sweep_run_twice_changes_nothing_the_second_time(
     assert callbacks == [] and len(publishes) == 1
 
 
+def test_sweep_leaves_an_expiry_notification_already_written_as_it_is(team, make_request, publishes):
+    stale = move_past_expiry(make_request(title="Data engineer"))
+    written = Notification.objects.create(
+        key=f"approval-expired:{stale.pk}", kind="approval-expired", recipient=team.manager,
+        title="Written before", email_state=Skipped,
+    )
+
+    assert services.approval_requests_expire_stale() == 1
+
+    stale.refresh_from_db()
+    assert stale.state == "expired"
+    entries = Notification.objects.filter(kind="approval-expired")
+    assert list(entries.values_list("pk", "title", "email_state")) == [
+        (written.pk, "Written before", Skipped)
+    ]
+    assert publishes == []
+
+
 def test_sweep_runs_one_statement_per_batch_whatever_the_rows(team, make_request, django_assert_num_queries):
     _stale_copies(make_request(), 40)
     # The one statement, inside the test's transaction: between a SAVEPOINT and its RELEASE.
@@ -156,8 +179,10 @@ def test_sweep_runs_one_statement_per_batch_whatever_the_rows(team, make_request
     [sql] = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
     for part in ("FOR UPDATE SKIP LOCKED", "UPDATE approvals_approvalrequest",
                  "INSERT INTO approvals_approvaltransition", "INSERT INTO accounts_notification",
-                 "LEFT JOIN accounts_notificationsetting", "ON CONFLICT (key) DO NOTHING"):
+                 "FROM accounts_notificationsetting", "ON CONFLICT (key) DO NOTHING"):
         assert part in sql, part
+    # Who decides a request is not the sweep's business: the email names them when it is sent.
+    assert "approver" not in sql
 
 
 def _variants(team, make_request):
@@ -189,25 +214,78 @@ def _sweep_one(team, make_request, spec, single_statement, monkeypatch):
     return Notification.objects.get(key=f"approval-expired:{approval_request.pk}"), approval_request
 
 
+def _email(notification):
+    """The email the relay would send for this notification now."""
+    message = render_email(notification, email_contexts([notification])[notification.pk])
+    return message.subject, message.body, message.alternatives[0][0]
+
+
+def test_sql_sweep_writes_what_expired_notification_would_and_the_same_email(team, make_request, monkeypatch):
+    """The PostgreSQL statement writes in SQL what emails.expired_notification builds in Python:
+    the same key, recipient, title, link, template, context and email state, so the same email."""
+    for spec in _variants(team, make_request):
+        by_sql, approval_request = _sweep_one(team, make_request, spec, True, monkeypatch)
+        approval_request.refresh_from_db()
+        expected = Notification(**emails.expired_notification(approval_request))
+        expected.email, expected.email_state = approval_request.requester.email, Pending
+        for name in ("key", "kind", "recipient_id", "email", "title", "link", "template", "email_state",
+                     "context"):
+            assert getattr(by_sql, name) == getattr(expected, name), (spec["title"], name)
+        assert _email(by_sql) == _email(expected), spec["title"]
+
+
 def test_sql_and_orm_sweeps_write_the_same_notification(team, make_request, monkeypatch):
-    """The PostgreSQL statement builds in SQL what emails.expired_notification builds in Python
-    (the ORM path, used on SQLite): the same title, link, state and context, value for value."""
-    fields = ("kind", "recipient_id", "email", "title", "link", "template", "email_state", "context")
+    """The PostgreSQL statement and the ORM path (used on SQLite) write the same row, value for
+    value, and so the same email."""
+    fields = ("kind", "recipient_id", "email", "title", "link", "template", "email_state")
     variants = _variants(team, make_request)
     for spec in variants:
         by_sql, sql_request = _sweep_one(team, make_request, spec, True, monkeypatch)
         by_orm, orm_request = _sweep_one(team, make_request, spec, False, monkeypatch)
-        # What differs by construction: the request's id, and its expiry moment (moved to the
-        # past a moment apart), each compared on its own below.
-        def normalise(notification, request):
-            values = {name: getattr(notification, name) for name in fields}
-            values["context"]["approval_request"]["expires_at"] = "WHEN"
-            return str(values).replace(f"/{request.pk}/", "/ID/").replace(f"'id': {request.pk},", "'id': ID,")
 
-        assert by_sql.context["approval_request"]["expires_at"] == emails_moment(sql_request)
-        assert by_orm.context["approval_request"]["expires_at"] == emails_moment(orm_request)
-        assert normalise(by_sql, sql_request) == normalise(by_orm, orm_request), spec["title"]
+        # What differs by construction: the request's id, in the links and the context.
+        def normalise(values, request):
+            return str(values).replace(f"/{request.pk}/", "/ID/")
+
+        assert normalise({name: getattr(by_sql, name) for name in fields}, sql_request) == normalise(
+            {name: getattr(by_orm, name) for name in fields}, orm_request
+        ), spec["title"]
+        assert by_sql.context == {"approval_request_id": sql_request.pk}
+        assert by_orm.context == {"approval_request_id": orm_request.pk}
+        # The expiry moments were set a moment apart; the rest of the email is the same.
+        sql_email, orm_email = (
+            normalise(_email(n), r).replace(emails_moment(r), "WHEN")
+            for n, r in ((by_sql, sql_request), (by_orm, orm_request))
+        )
+        assert sql_email == orm_email, spec["title"]
     assert ApprovalTransition.objects.filter(name="expire").count() == 2 * len(variants)
+
+
+def test_expired_emails_of_a_batch_are_built_in_two_queries(
+    team, make_request, publishes, django_assert_num_queries
+):
+    """The requests, then who was still to decide each (the email names them): two queries for
+    the batch, whatever its size."""
+    _stale_copies(make_request(), 30)
+    assert services.approval_requests_expire_stale() == 30
+    notifications = list(Notification.objects.filter(kind="approval-expired"))
+
+    with django_assert_num_queries(2):
+        contexts = emails.expired_email_contexts(notifications)
+
+    assert len(contexts) == 30
+    assert {c["approval_request"]["freelancer_display"] for c in contexts.values()} == {"Ada Lovelace"}
+
+
+def test_expired_email_of_a_row_with_its_whole_context_keeps_that_context(team, make_request):
+    """Rows written before the email was built at send time carry their context: it is used."""
+    approval_request = make_request(title="Old row")
+    notification = Notification.objects.create(
+        key=f"approval-expired:{approval_request.pk}", kind="approval-expired", recipient=team.manager,
+        email=team.manager.email, title="Your request “Old row” expired", template=emails.EXPIRED_TEMPLATE,
+        context=emails.expired_email_context(approval_request),
+    )
+    assert email_contexts([notification]) == {notification.pk: notification.context}
 
 
 def emails_moment(approval_request):
