@@ -33,10 +33,12 @@ from .models import (
 REMINDER_LEAD = datetime.timedelta(days=1)
 # Requests created this recently are not reminded: the new-request email just went out.
 REMINDER_MIN_AGE = datetime.timedelta(hours=12)
-# Requests per sweep transaction. Big enough that the per-statement cost vanishes (100,000
-# stale rows take 20 statements; 25,000 or 100,000 a batch measured no faster), small enough
-# that one batch holds its row locks for about half a second and a crash redoes little.
-SWEEP_BATCH_SIZE = 5_000
+# Requests per sweep transaction. Since each batch also writes its notification rows, fewer,
+# larger batches measured cheaper (100,000 stale rows in 4 statements: 1.38x the raw SQL
+# floor, against 1.79x in 20 batches of 5,000, same run). One batch then holds its row locks
+# for one to two seconds: only stale rows, whose decisions are refused anyway, so the cost is
+# a refusal arriving that much later; a crash redoes one batch.
+SWEEP_BATCH_SIZE = 25_000
 # Requests one bulk decision may name: a dashboard page (20) with room to spare, and few
 # enough that the one-by-one decisions finish within a request's time.
 BULK_DECISION_LIMIT = 50
