@@ -335,3 +335,16 @@ def test_a_hiring_manager_of_another_company_cannot_see_the_chain(client, people
     approval_request = ask(people)
     client.force_login(hiring_manager())
     assert client.get(reverse("approvals:detail", args=[approval_request.pk])).status_code == 404
+
+
+def test_the_request_form_shows_who_approves_under_the_policy(client, people):
+    client.force_login(people.manager)
+    page = client.get(reverse("approvals:create")).content.decode()
+    assert "Who approves" in page
+    assert "<strong>Team lead</strong>: Leo Lead (any one approves)" in page
+    assert "Only when the amount is at least 5,000.00 USD fixed or 100.00 USD an hour" in page
+
+
+def test_the_request_form_of_a_default_policy_shows_no_chain(client, team):
+    client.force_login(team.manager)
+    assert "Who approves" not in client.get(reverse("approvals:create")).content.decode()
