@@ -141,6 +141,8 @@ def main(argv=None) -> int:
     parser.add_argument("--latency-connections", type=int, default=4, help="for p50/p99 (default 4)")
     parser.add_argument("--smoke", action="store_true", help="one tiny size, 1-second runs, wrk optional")
     parser.add_argument("--reload", action="store_true", help="load the data again even if it is recent")
+    parser.add_argument("--pages", help="comma-separated parts of page names to measure (e.g. "
+                        "'offer,inbox'); the bare views always run")
     parser.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
                         help="an environment variable for gunicorn, e.g. CONN_MAX_AGE=60 (repeatable)")
     parser.add_argument("--database-url",
@@ -178,6 +180,8 @@ def main(argv=None) -> int:
                    "--latency-connections", str(args.latency_connections),
                    "--database-url", args.database_url]
         command += ["--smoke"] * args.smoke + ["--reload"] * args.reload
+        if args.pages:
+            command += ["--pages", args.pages]
         for item in args.server_env:
             command += ["--server-env", item]
         status = subprocess.call(command, cwd=ROOT)
@@ -401,6 +405,11 @@ def child(args) -> int:
 
     people = _people()
     targets_list, floor_get, floor_post, pool = _targets(people, port=None)
+    if args.pages:
+        wanted = [part.strip().lower() for part in args.pages.split(",") if part.strip()]
+        targets_list = [t for t in targets_list if any(part in t.name.lower() for part in wanted)]
+        if not targets_list:
+            sys.exit(f"--pages {args.pages!r} matches no page")
     snapshot = PoolSnapshot(pool["request_ids"])
     snapshot.take()
     # Sessions and CSRF tokens are ready: measure SQL in-process first (POSTs are reset after).
@@ -466,7 +475,7 @@ def _session_cookie(user, csrf_token: str) -> str:
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf_token}"
@@ -874,8 +883,9 @@ def measure_http(runner, targets, floor_get, floor_post, args, snapshot: PoolSna
         if floor_latency[name]:
             floor.p50_ms = statistics.median(run.p50_ms for run in floor_latency[name])
             floor.p99_ms = statistics.median(run.p99_ms for run in floor_latency[name])
+    posts = [rows[t.name] for t in targets if t.method == "POST"]
     return [floors[floor_get.name], *(rows[t.name] for t in targets if t.method == "GET"),
-            floors[floor_post.name], *(rows[t.name] for t in targets if t.method == "POST")]
+            *([floors[floor_post.name], *posts] if posts else [])]
 
 
 def _purge_broker(url: str) -> None:
