@@ -12,7 +12,7 @@ For each size, in a child process of its own (one database per size):
    A database loaded by the same migrations less than 20 hours ago is reused (``--reload``
    forces a new load): its pending requests stay within their decision window for that long.
 2. gunicorn serves benchmarks.http.settings (config.settings.production plus two bare views) on
-   a free loopback port: 2 sync workers, DEBUG off, the environment production requires
+   a free loopback port: the workers of gunicorn.conf.py, DEBUG off, the environment production requires
    (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL; plain http on loopback: no SSL redirect, no secure
    cookies), Celery tasks published to Redis (``CELERY_BROKER_URL``, default
    redis://127.0.0.1:6379/6; the run purges that queue afterwards, no worker consumes it).
@@ -62,8 +62,7 @@ DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/6"
 FULL_SIZES = [10_000, 100_000, 1_000_000]
 SMOKE_SIZE = 2_000
 RELOAD_AFTER_HOURS = 20
-WORKERS = 2
-WORKER_CLASS = "sync"
+GUNICORN_CONF = ROOT / "gunicorn.conf.py"  # the deployment's: workers, class, threads
 SQL_REPS = 5
 
 # The targets of issue "Enterprise scale": share of the bare view, latency, SQL.
@@ -163,7 +162,8 @@ def main(argv=None) -> int:
     if wrk is None and not args.smoke:
         sys.exit("wrk is missing: `make bench-http` installs it (Debian package wrk), or use --smoke")
     print("Greenlight HTTP benchmark")
-    print(f"gunicorn {WORKERS} {WORKER_CLASS} workers, config.settings.production (+ bare views), loopback; "
+    print(f"gunicorn {_gunicorn_summary(args.server_env)}, config.settings.production (+ bare views), "
+          "loopback; "
           f"{'wrk' if wrk else 'Python HTTP loop (wrk missing)'}: {args.rounds} x {args.duration:g} s at "
           f"{args.connections} connections (req/s), 1 x {args.duration:g} s at {args.latency_connections} "
           f"(p50, p99); {os.cpu_count()} CPUs")
@@ -705,11 +705,26 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _gunicorn_summary(server_env: list[str]) -> str:
+    """What gunicorn.conf.py gives under the server's environment (GUNICORN_* from --server-env)."""
+    import runpy
+
+    saved = dict(os.environ)
+    os.environ.update(dict(item.partition("=")[::2] for item in server_env))
+    try:
+        conf = runpy.run_path(str(GUNICORN_CONF))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    threads = f" x {conf['threads']} threads" if conf["worker_class"] == "gthread" else ""
+    return f"{conf['workers']} {conf['worker_class']} workers{threads} (gunicorn.conf.py)"
+
+
 def _start_gunicorn(env: dict, port: int, log_path: Path) -> subprocess.Popen:
     log = open(log_path, "w")  # noqa: SIM115 - the server writes to it until terminated
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(WORKERS), "--worker-class", WORKER_CLASS, "--log-level", "warning",
+         "--config", str(GUNICORN_CONF), "--log-level", "warning",
          "--backlog", "2048"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
