@@ -7,4 +7,5 @@ COPY . .
 RUN pip install --no-cache-dir -e . \
     && DJANGO_SETTINGS_MODULE=config.settings.base python manage.py collectstatic --noinput
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# Workers and bind: gunicorn.conf.py (GUNICORN_WORKERS and friends override it).
+CMD ["gunicorn", "config.wsgi:application"]

@@ -6,9 +6,9 @@ from .models import Notification
 
 def navigation(request):
     """The top bar: My Jobs for client members, Find Work and My Proposals for freelancers, and
-    the bell with the unread count. A page that shows the top bar runs one query for the bell, and
-    one more for an approver's requests awaiting their decision; the counts are lazy, so pages
-    that do not show them (the admin, anonymous pages) run neither."""
+    the bell with the unread count. The bell's count comes with the signed-in user (no query on
+    a GET); an approver's requests awaiting their decision take one query, lazily, so pages that
+    do not show the top bar (the admin, anonymous pages) run none."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
@@ -40,11 +40,19 @@ def navigation(request):
         })
     if user.is_staff:
         items.append({"label": "Admin", "url": reverse("admin:index"), "key": "admin"})
-    return {"nav_items": items, "unread_notifications": SimpleLazyObject(lambda: _unread_count(user))}
+    return {
+        "nav_items": items, "unread_notifications": SimpleLazyObject(lambda: _unread_count(request, user)),
+    }
 
 
-def _unread_count(user) -> int:
-    # Served by the partial index notification_unread_idx (recipient, where read_at is null).
+def _unread_count(request, user) -> int:
+    # A GET changes no notification, so the count loaded with the user at the start of the request
+    # (accounts.backends.signed_in_users) is current; a POST that renders may have just written or
+    # read one of the reader's own, so it counts again. Served by the partial index
+    # notification_unread_idx (recipient, where read_at is null).
+    loaded = getattr(user, "unread_notification_count", None)
+    if loaded is not None and request.method in ("GET", "HEAD"):
+        return loaded
     return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
 
 

@@ -88,6 +88,18 @@ class Invite(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # My Proposals > Invitations: one state tab in the list's order, and the tab counts
+            # read from the index alone.
+            models.Index(
+                fields=["freelancer", "state", "-created_at", "-id"], name="invite_freelancer_state_idx"
+            ),
+            # My Proposals > Referrals: the invites others referred to the freelancer.
+            models.Index(
+                fields=["freelancer", "-created_at", "-id"], condition=models.Q(source="referral"),
+                name="invite_referred_to_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["job", "freelancer"], name="invite_once_per_job"),
         ]

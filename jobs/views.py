@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.confirmations import confirmation_required
 from accounts.decorators import client_required, freelancer_required
+from accounts.pagination import counted_paginator
 from accounts.search import search_term
 from accounts.selectors import marketplace_freelancers
 
@@ -93,9 +94,9 @@ def invitations(request):
     if tab not in selectors.INVITE_TABS:
         tab = "pending"
     counts = selectors.invite_counts_for_freelancer(user=request.user)
-    page = Paginator(selectors.invites_for_freelancer(user=request.user, state=tab), 20).get_page(
-        request.GET.get("page")
-    )
+    page = counted_paginator(
+        selectors.invites_for_freelancer(user=request.user, state=tab), 20, count=counts[tab]
+    ).get_page(request.GET.get("page"))
     base = reverse("jobs:invitations")
     tabs = [
         {"label": label, "key": key, "url": f"{base}?tab={key}", "count": counts[key]}

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 
 from accounts.models import Company
 from jobs.models import Job
@@ -81,6 +82,14 @@ class Offer(NamesFreelancer, OfferTerms):
         indexes = [
             models.Index(fields=["company", "-sent_at"]),
             models.Index(fields=["freelancer", "-sent_at"]),
+            # The offer list: one state tab of a company in the list's order, and the tab counts
+            # read from the index alone.
+            models.Index(fields=["company", "state", "-sent_at", "-id"], name="offer_company_state_idx"),
+            # A freelancer's BYO offers sent to their email before they had an account (iexact).
+            models.Index(
+                Upper("freelancer_email"), condition=models.Q(freelancer__isnull=True),
+                name="offer_byo_email_upper_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

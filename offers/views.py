@@ -4,13 +4,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.confirmations import confirmation_required
 from accounts.decorators import client_required, freelancer_required
+from accounts.pagination import counted_paginator
 from accounts.search import search_term
 from approvals.models import State as ApprovalState
 from approvals.selectors import approval_request_terms, approvers_cell
@@ -54,7 +54,7 @@ def _offer_list_page(request, *, selector, tab_labels, default_tab):
         tab = default_tab
     search = search_term(request)
     offers, counts = selector(user=request.user, tab=tab, search=search)
-    page = Paginator(offers, 20).get_page(request.GET.get("page"))
+    page = counted_paginator(offers, 20, count=counts[tab]).get_page(request.GET.get("page"))
     return {
         "page": page, "tab": tab, "search": search, "tabs": _tabs(tab_labels, counts, search),
         # For the empty state: "no offers at all" is not the same as "none in this tab".

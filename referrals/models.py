@@ -98,7 +98,10 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["referrer", "-created_at"])]
+        # The Referrals tab: a freelancer's referrals in the list's order (ties by id).
+        indexes = [
+            models.Index(fields=["referrer", "-created_at", "-id"], name="referral_referrer_newest_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["job", "referred"], name="referral_once_per_job_and_freelancer",

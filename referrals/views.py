@@ -1,11 +1,11 @@
 """My Proposals > Referrals, and Decline and refer (for freelancers in the referral beta)."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from accounts.decorators import freelancer_required
+from accounts.pagination import counted_paginator
 from jobs.models import Invite
 from jobs.selectors import invite_for_freelancer
 
@@ -15,10 +15,13 @@ from .forms import ReferForm
 
 @freelancer_required
 def referral_list(request):
-    made = Paginator(selectors.referrals_made_by(user=request.user), 20).get_page(request.GET.get("page"))
+    counts = selectors.referral_counts(user=request.user)
+    made = counted_paginator(
+        selectors.referrals_made_by(user=request.user), 20, count=counts["referrals"]
+    ).get_page(request.GET.get("page"))
     return render(request, "referrals/referral_list.html", {
         "page": made,
-        "counts": selectors.referral_counts(user=request.user),
+        "counts": counts,
         "referred_to_me": selectors.invites_referred_to(user=request.user)[:50],
         "in_beta": selectors.user_in_referral_beta(user=request.user),
         "nav_key": "referrals",

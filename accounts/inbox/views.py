@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from ..pagination import window_page
 from ..selectors import notification_setting_groups, notifications_for
 from ..services import notification_mark_read, notification_settings_save, notifications_mark_all_read
 from ..urls_safety import safe_next_path
@@ -14,9 +14,10 @@ PER_PAGE = 20
 
 @login_required
 def notification_list(request):
-    """The signed-in user's notifications, newest first. The unread count comes from the top
-    bar's context processor, so the page adds only the page and its count."""
-    page = Paginator(notifications_for(user=request.user), PER_PAGE).get_page(request.GET.get("page"))
+    """The signed-in user's notifications, newest first, Newer/Older pages without counting the
+    whole inbox (it only grows). The unread count comes from the top bar's context processor,
+    so the page adds only the page's rows (notification_inbox_idx, in order)."""
+    page = window_page(notifications_for(user=request.user), PER_PAGE, request.GET.get("page"))
     return render(request, "accounts/notifications/list.html", {"page": page, "nav_key": "notifications"})
 
 

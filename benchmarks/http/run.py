@@ -12,7 +12,7 @@ For each size, in a child process of its own (one database per size):
    A database loaded by the same migrations less than 20 hours ago is reused (``--reload``
    forces a new load): its pending requests stay within their decision window for that long.
 2. gunicorn serves benchmarks.http.settings (config.settings.production plus two bare views) on
-   a free loopback port: 2 sync workers, DEBUG off, the environment production requires
+   a free loopback port: the workers of gunicorn.conf.py, DEBUG off, the environment production requires
    (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL; plain http on loopback: no SSL redirect, no secure
    cookies), Celery tasks published to Redis (``CELERY_BROKER_URL``, default
    redis://127.0.0.1:6379/6; the run purges that queue afterwards, no worker consumes it).
@@ -62,8 +62,7 @@ DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/6"
 FULL_SIZES = [10_000, 100_000, 1_000_000]
 SMOKE_SIZE = 2_000
 RELOAD_AFTER_HOURS = 20
-WORKERS = 2
-WORKER_CLASS = "sync"
+GUNICORN_CONF = ROOT / "gunicorn.conf.py"  # the deployment's: workers, class, threads
 SQL_REPS = 5
 
 # The targets of issue "Enterprise scale": share of the bare view, latency, SQL.
@@ -141,6 +140,8 @@ def main(argv=None) -> int:
     parser.add_argument("--latency-connections", type=int, default=4, help="for p50/p99 (default 4)")
     parser.add_argument("--smoke", action="store_true", help="one tiny size, 1-second runs, wrk optional")
     parser.add_argument("--reload", action="store_true", help="load the data again even if it is recent")
+    parser.add_argument("--pages", help="comma-separated parts of page names to measure (e.g. "
+                        "'offer,inbox'); the bare views always run")
     parser.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
                         help="an environment variable for gunicorn, e.g. CONN_MAX_AGE=60 (repeatable)")
     parser.add_argument("--database-url",
@@ -161,7 +162,8 @@ def main(argv=None) -> int:
     if wrk is None and not args.smoke:
         sys.exit("wrk is missing: `make bench-http` installs it (Debian package wrk), or use --smoke")
     print("Greenlight HTTP benchmark")
-    print(f"gunicorn {WORKERS} {WORKER_CLASS} workers, config.settings.production (+ bare views), loopback; "
+    print(f"gunicorn {_gunicorn_summary(args.server_env)}, config.settings.production (+ bare views), "
+          "loopback; "
           f"{'wrk' if wrk else 'Python HTTP loop (wrk missing)'}: {args.rounds} x {args.duration:g} s at "
           f"{args.connections} connections (req/s), 1 x {args.duration:g} s at {args.latency_connections} "
           f"(p50, p99); {os.cpu_count()} CPUs")
@@ -178,6 +180,8 @@ def main(argv=None) -> int:
                    "--latency-connections", str(args.latency_connections),
                    "--database-url", args.database_url]
         command += ["--smoke"] * args.smoke + ["--reload"] * args.reload
+        if args.pages:
+            command += ["--pages", args.pages]
         for item in args.server_env:
             command += ["--server-env", item]
         status = subprocess.call(command, cwd=ROOT)
@@ -401,6 +405,11 @@ def child(args) -> int:
 
     people = _people()
     targets_list, floor_get, floor_post, pool = _targets(people, port=None)
+    if args.pages:
+        wanted = [part.strip().lower() for part in args.pages.split(",") if part.strip()]
+        targets_list = [t for t in targets_list if any(part in t.name.lower() for part in wanted)]
+        if not targets_list:
+            sys.exit(f"--pages {args.pages!r} matches no page")
     snapshot = PoolSnapshot(pool["request_ids"])
     snapshot.take()
     # Sessions and CSRF tokens are ready: measure SQL in-process first (POSTs are reset after).
@@ -466,7 +475,7 @@ def _session_cookie(user, csrf_token: str) -> str:
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf_token}"
@@ -696,11 +705,26 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _gunicorn_summary(server_env: list[str]) -> str:
+    """What gunicorn.conf.py gives under the server's environment (GUNICORN_* from --server-env)."""
+    import runpy
+
+    saved = dict(os.environ)
+    os.environ.update(dict(item.partition("=")[::2] for item in server_env))
+    try:
+        conf = runpy.run_path(str(GUNICORN_CONF))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    threads = f" x {conf['threads']} threads" if conf["worker_class"] == "gthread" else ""
+    return f"{conf['workers']} {conf['worker_class']} workers{threads} (gunicorn.conf.py)"
+
+
 def _start_gunicorn(env: dict, port: int, log_path: Path) -> subprocess.Popen:
     log = open(log_path, "w")  # noqa: SIM115 - the server writes to it until terminated
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(WORKERS), "--worker-class", WORKER_CLASS, "--log-level", "warning",
+         "--config", str(GUNICORN_CONF), "--log-level", "warning",
          "--backlog", "2048"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
@@ -874,8 +898,9 @@ def measure_http(runner, targets, floor_get, floor_post, args, snapshot: PoolSna
         if floor_latency[name]:
             floor.p50_ms = statistics.median(run.p50_ms for run in floor_latency[name])
             floor.p99_ms = statistics.median(run.p99_ms for run in floor_latency[name])
+    posts = [rows[t.name] for t in targets if t.method == "POST"]
     return [floors[floor_get.name], *(rows[t.name] for t in targets if t.method == "GET"),
-            floors[floor_post.name], *(rows[t.name] for t in targets if t.method == "POST")]
+            *([floors[floor_post.name], *posts] if posts else [])]
 
 
 def _purge_broker(url: str) -> None:

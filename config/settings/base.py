@@ -127,7 +127,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Sign-in throttling (accounts/throttling.py says who is locked out and why).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend whose session lookup loads the membership, profile and unread count with the
+    # user (accounts/backends.py). Sessions made under django.contrib.auth.backends.ModelBackend
+    # before it was named here sign in again once.
+    "accounts.backends.UserBackend",
 ]
 AXES_HANDLER = "accounts.throttling.SignInThrottle"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

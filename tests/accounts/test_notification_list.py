@@ -32,9 +32,20 @@ def test_it_shows_twenty_a_page(client):
     client.force_login(talent)
     first = client.get("/notifications/").content.decode()
     assert titles(first) == [f"Entry {i}" for i in range(45, 25, -1)]
-    assert "Page 1 of 3" in first and 'href="?page=2"' in first
+    assert "Page 1</span>" in first and '<a href="?page=2">Older ›</a>' in first and "Newer" not in first
     last = client.get("/notifications/?page=3").content.decode()
     assert titles(last) == [f"Entry {i}" for i in range(5, 0, -1)]
+    assert '<a href="?page=2">‹ Newer</a>' in last and "Older" not in last
+
+
+def test_a_page_past_the_end_says_so_and_links_back_to_the_newest(client):
+    talent = freelancer()
+    notifications_for_inbox(talent, 3)
+    client.force_login(talent)
+    body = client.get("/notifications/?page=9").content.decode()
+    assert titles(body) == []
+    assert "No older notifications." in body and 'href="?page=1"' in body
+    assert "No notifications yet." not in body
 
 
 def test_unread_entries_say_unread_in_words_and_show_kind_and_time(client):
