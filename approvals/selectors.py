@@ -5,8 +5,8 @@ approver, in their own company only. A person holding both roles sees both. Anyt
 (another member's request, another company's) answers 404.
 """
 
-from django.db import connection, models
 from django.core.paginator import Paginator
+from django.db import connection, models
 from django.db.models import (
     Case,
     Count,
@@ -136,7 +136,8 @@ def awaiting_decision_count(user) -> int:
     if membership is None:
         return 0
     if _reads_entries(user):
-        return _entries(user).filter(state=State.PENDING, awaiting=True, expires_at__gt=timezone.now()).count()
+        now = timezone.now()
+        return _entries(user).filter(state=State.PENDING, awaiting=True, expires_at__gt=now).count()
     return ApprovalRequest.objects.filter(
         company_id=membership.company_id, state=State.PENDING, expires_at__gt=timezone.now()
     ).filter(_awaiting(user)).count()

@@ -146,6 +146,8 @@ def main(argv=None) -> int:
     parser.add_argument("--database-url",
                         default=os.environ.get("BENCH_HTTP_DATABASE_URL", DEFAULT_DATABASE_URL),
                         help="base database URL; the size is appended to its name")
+    parser.add_argument("--pages", help="comma-separated words: only the pages whose name holds one "
+                        "(e.g. dashboard,request page,POST); the bare views always run")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--json", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -178,6 +180,7 @@ def main(argv=None) -> int:
                    "--latency-connections", str(args.latency_connections),
                    "--database-url", args.database_url]
         command += ["--smoke"] * args.smoke + ["--reload"] * args.reload
+        command += ["--pages", args.pages] if args.pages else []
         for item in args.server_env:
             command += ["--server-env", item]
         status = subprocess.call(command, cwd=ROOT)
@@ -401,6 +404,9 @@ def child(args) -> int:
 
     people = _people()
     targets_list, floor_get, floor_post, pool = _targets(people, port=None)
+    if args.pages:
+        words = [word.strip() for word in args.pages.split(",") if word.strip()]
+        targets_list = [t for t in targets_list if any(word in t.name for word in words)]
     snapshot = PoolSnapshot(pool["request_ids"])
     snapshot.take()
     # Sessions and CSRF tokens are ready: measure SQL in-process first (POSTs are reset after).
