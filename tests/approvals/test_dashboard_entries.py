@@ -43,7 +43,9 @@ def expected_entries() -> set[tuple]:
 
 
 def actual_entries() -> set[tuple]:
-    return set(DashboardEntry.objects.values_list("user_id", "request_id", "state", "awaiting", "is_requester"))
+    return set(
+        DashboardEntry.objects.values_list("user_id", "request_id", "state", "awaiting", "is_requester")
+    )
 
 
 def assert_entries_follow_the_chain():
