@@ -1,8 +1,10 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
@@ -98,6 +100,15 @@ class ApprovalRequest(NamesFreelancer, FSMModelMixin, models.Model):
             models.Index(
                 fields=["expires_at"], name="approval_live_by_expiry",
                 condition=models.Q(state__in=["pending", "approved"]),
+            ),
+            # The dashboard's search (icontains is UPPER(col) LIKE '%…%'): trigram indexes.
+            # PostgreSQL only: migration 0007 skips them elsewhere.
+            GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="approval_title_trgm_idx"),
+            GinIndex(
+                OpClass(Upper("freelancer_name"), name="gin_trgm_ops"), name="approval_byo_name_trgm_idx"
+            ),
+            GinIndex(
+                OpClass(Upper("freelancer_email"), name="gin_trgm_ops"), name="approval_byo_email_trgm_idx"
             ),
         ]
         constraints = [
@@ -472,3 +483,50 @@ class OutOfOffice(models.Model):
     def is_on(self, now=None) -> bool:
         now = now or timezone.now()
         return self.starts_at <= now < self.until
+
+
+class DashboardEntry(models.Model):
+    """One request on one person's approvals dashboard: as its requester or as an approver of
+    any of its steps, with what the dashboard filters and sorts by copied from the request.
+
+    Kept by PostgreSQL triggers (migration 0007), not by the services: every write of a
+    request, a step or an approver (services, the sweep's single statement, the admin, data
+    loaded in SQL) refreshes the entries of the requests it touched in the same statement, so
+    the table is never stale and no write path can forget it. Delegation (resolved when read,
+    approvals.delegation) and escalation contacts are not copied here: their dashboards read
+    the chain (approvals.selectors). On other databases the table stays empty and unread.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(
+        ApprovalRequest, on_delete=models.CASCADE, related_name="dashboard_entries"
+    )
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+", db_index=False)
+    state = models.CharField(max_length=20)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    # The user has an undecided seat on the active step of a pending request.
+    awaiting = models.BooleanField(default=False)
+    is_requester = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name_plural = "dashboard entries"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "request"], name="dashboard_entry_unique"),
+        ]
+        indexes = [
+            # A tab, newest first (the Pending tab: awaiting the user, then the rest), and
+            # capped counts that read the index only.
+            models.Index(
+                fields=["user", "company", "state", "awaiting", "-created_at", "-request"],
+                include=["expires_at"], name="dashboard_entry_tab",
+            ),
+            # Open seats past their decision window that the sweep has not expired yet.
+            models.Index(
+                fields=["user", "expires_at"], name="dashboard_entry_awaiting_exp",
+                condition=models.Q(awaiting=True, state="pending"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} sees request {self.request_id} ({self.state})"

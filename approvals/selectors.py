@@ -5,7 +5,8 @@ approver, in their own company only. A person holding both roles sees both. Anyt
 (another member's request, another company's) answers 404.
 """
 
-from django.db import models
+from django.core.paginator import Paginator
+from django.db import connection, models
 from django.db.models import (
     Case,
     Count,
@@ -27,8 +28,10 @@ from jobs.terms import ContractType, format_money
 
 from . import delegation, rules
 from .models import (
+    ApprovalPolicy,
     ApprovalRequest,
     ApprovalTransition,
+    DashboardEntry,
     Decision,
     RequestStep,
     State,
@@ -50,6 +53,29 @@ TABS = [
     ("cancelled", "Cancelled", State.CANCELLED),
 ]
 TAB_STATES = {key: state for key, _, state in TABS}
+# Tab counts stop here ("1,000+"): counting further would read every row of a busy tab.
+COUNT_CAP = 1000
+
+
+def _reads_entries(user) -> bool:
+    """Whether the user's dashboard reads DashboardEntry (PostgreSQL, where triggers keep it)
+    rather than the chain: not for a delegate or an escalation contact, whose extra requests
+    (resolved when read) the entries do not hold."""
+    if not hasattr(user, "_approvals_reads_entries"):
+        membership = user.membership_or_none
+        user._approvals_reads_entries = (
+            connection.vendor == "postgresql" and membership is not None and not _delegators(user)
+            and not ApprovalPolicy.escalation_contacts.through.objects.filter(
+                user_id=user.pk, approvalpolicy__company_id=membership.company_id
+            ).exists()
+        )
+    return user._approvals_reads_entries
+
+
+def _entries(user, search: str = "") -> QuerySet:
+    """The user's dashboard entries in their company, matching the search."""
+    entries = DashboardEntry.objects.filter(user_id=user.pk, company_id=user.membership.company_id)
+    return entries.filter(_search_q(search, prefix="request__")) if search else entries
 
 
 def _visible_to(user) -> QuerySet:
@@ -109,34 +135,142 @@ def awaiting_decision_count(user) -> int:
     membership = user.membership_or_none
     if membership is None:
         return 0
+    if _reads_entries(user):
+        now = timezone.now()
+        return _entries(user).filter(state=State.PENDING, awaiting=True, expires_at__gt=now).count()
     return ApprovalRequest.objects.filter(
         company_id=membership.company_id, state=State.PENDING, expires_at__gt=timezone.now()
     ).filter(_awaiting(user)).count()
 
 
-def _search(queryset: QuerySet, search: str) -> QuerySet:
-    if not search:
-        return queryset
-    return queryset.filter(
-        Q(title__icontains=search)
-        | Q(freelancer__full_name__icontains=search)
+def _search_q(search: str, prefix: str = "") -> Q:
+    return (
+        Q(**{f"{prefix}title__icontains": search})
+        | Q(**{f"{prefix}freelancer__full_name__icontains": search})
         # A marketplace freelancer's email is private: whole address only, or a search for
         # "a", "ad", "ada@"… would spell it out. BYO emails were typed by the client.
-        | Q(freelancer__email__iexact=search)
-        | Q(freelancer_name__icontains=search)
-        | Q(freelancer_email__icontains=search)
+        | Q(**{f"{prefix}freelancer__email__iexact": search})
+        | Q(**{f"{prefix}freelancer_name__icontains": search})
+        | Q(**{f"{prefix}freelancer_email__icontains": search})
     )
 
 
+def _search(queryset: QuerySet, search: str) -> QuerySet:
+    if not search:
+        return queryset
+    return queryset.filter(_search_q(search))
+
+
 def approval_request_tab_counts(*, user, search: str = "") -> dict[str, int]:
-    """How many requests the user sees in each tab, in one query.
+    """How many requests the user sees in each tab, in one query; a count past COUNT_CAP is
+    COUNT_CAP + 1 (shown "1,000+"), so a count reads at most that many index entries.
 
     Counts follow the search, so a search shows which tabs hold matches.
     """
-    aggregates = {
-        key: Count("id", filter=Q(state=state)) for key, _, state in TABS
-    }
-    return _search(_visible_to(user), search).aggregate(**aggregates)
+    if not _reads_entries(user):
+        aggregates = {key: Count("id", filter=Q(state=state)) for key, _, state in TABS}
+        counts = _search(_visible_to(user), search).aggregate(**aggregates)
+        return {key: min(count, COUNT_CAP + 1) for key, count in counts.items()}
+    entries = _entries(user, search)
+    parts, params = [], []
+    for _, _, state in TABS:
+        sql, part_params = entries.filter(state=state).values("pk")[:COUNT_CAP + 1].query.sql_with_params()
+        parts.append(f"(SELECT count(*) FROM ({sql}) AS capped)")
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        row = cursor.fetchone()
+    return {key: count for (key, _, _), count in zip(TABS, row, strict=True)}
+
+
+def count_label(count: int) -> int | str:
+    """A tab count as shown: the number, or "1,000+" past the cap."""
+    return f"{COUNT_CAP:,}+" if count > COUNT_CAP else count
+
+
+class DashboardRows:
+    """One tab's requests for Django's Paginator, read from DashboardEntry: the ids of a page
+    by index (newest first; in the Pending tab, those awaiting the user first), then the
+    requests themselves. ``count()`` is exact up to ``limit`` rows, which the caller sets past
+    the page asked for, so a count never reads the whole tab."""
+
+    def __init__(self, *, user, state: str, search: str, limit: int):
+        self.user, self.state, self.limit = user, state, limit
+        self.entries = _entries(user, search).filter(state=state)
+        self._count = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.entries.values("pk")[:self.limit].count()
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def _ids(self, entries: QuerySet, stop: int) -> list[tuple]:
+        if not entries.query.combinator:
+            entries = entries.values_list("created_at", "request_id")
+        return list(entries.order_by("-created_at", "-request_id")[:stop])
+
+    def __getitem__(self, window: slice) -> list[ApprovalRequest]:
+        start, stop = window.start or 0, window.stop
+        if self.state != State.PENDING:
+            ids = [pk for _, pk in self._ids(self.entries.filter(awaiting=False), stop)[start:]]
+            awaiting = set()
+        else:
+            # Awaiting the user now; then the rest, newest first: those nobody awaits merged
+            # with the open seats past the decision window that the sweep has not reached.
+            now = timezone.now()
+            first = self._ids(self.entries.filter(awaiting=True, expires_at__gt=now), stop)
+            rest = []
+            if len(first) < stop:
+                # One statement, two index ranges merged in order (a Merge Append).
+                rest = self._ids(
+                    self.entries.filter(awaiting=False).values_list("created_at", "request_id").union(
+                        self.entries.filter(awaiting=True, expires_at__lte=now)
+                        .values_list("created_at", "request_id"),
+                        all=True,
+                    ),
+                    stop - len(first),
+                )
+            ids = [pk for _, pk in first + rest][start:stop]
+            awaiting = {pk for _, pk in first}
+        by_id = ApprovalRequest.objects.select_related("requester", "freelancer", "job").prefetch_related(
+            _chain_prefetch()
+        ).in_bulk(ids)
+        rows = [by_id[pk] for pk in ids if pk in by_id]
+        for row in rows:
+            row.awaiting_me = 0 if row.pk in awaiting else 1
+        return rows
+
+
+def approval_requests_page(
+    *, user, tab: str = "pending", search: str = "", page_size: int, number, count: int | None = None
+):
+    """One page of a dashboard tab (Django's Page): a page past the last shows the last.
+
+    From DashboardEntry where the user's dashboard reads it (counting at most a few pages past
+    the one asked for); else the chain's query. ``count``: the tab's count from
+    approval_request_tab_counts, which spares counting again when it is under the cap."""
+    state = TAB_STATES.get(tab, State.PENDING)
+    if not _reads_entries(user):
+        rows = approval_requests_for_dashboard(user=user, tab=tab, search=search)
+        return Paginator(rows, page_size).get_page(number)
+    try:
+        asked = max(1, int(number))
+    except (TypeError, ValueError):
+        asked = 1
+    limit = max(COUNT_CAP + 1, (min(asked, MAX_PAGE) + 1) * page_size + 1)
+    rows = DashboardRows(user=user, state=state, search=search, limit=limit)
+    if count is not None and count <= COUNT_CAP:
+        rows._count = count
+    page = Paginator(rows, page_size).get_page(number)
+    page.more = rows.count() >= limit
+    return page
+
+
+# The deepest page a dashboard tab pages to (200,000 rows): deeper, search or export.
+MAX_PAGE = 10_000
 
 
 def approval_requests_for_dashboard(*, user, tab: str = "pending", search: str = "") -> QuerySet:
@@ -226,8 +360,16 @@ def _chain_prefetch() -> Prefetch:
 def approval_request_for_user(*, user, approval_request_id: int) -> ApprovalRequest:
     """One request the user may see (requester or approver, same company), with everything
     its page shows: people, job, timeline and the offers using it. Otherwise 404."""
+    if _reads_entries(user):
+        # One indexed probe of the user's entries instead of the visibility test over the chain.
+        visible = ApprovalRequest.objects.filter(
+            company_id=user.membership.company_id,
+            pk__in=_entries(user).filter(request_id=approval_request_id).values("request_id"),
+        )
+    else:
+        visible = _visible_to(user)
     return get_object_or_404(
-        _visible_to(user)
+        visible
         .select_related(
             "company", "requester", "approver", "freelancer", "job", "resubmission_of"
         )

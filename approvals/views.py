@@ -4,7 +4,6 @@ import csv
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -51,14 +50,16 @@ def dashboard(request):
         tab = "pending"
     search = search_term(request, max_length=100)
     counts = selectors.approval_request_tab_counts(user=request.user, search=search)
-    rows = selectors.approval_requests_for_dashboard(user=request.user, tab=tab, search=search)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.approval_requests_page(
+        user=request.user, tab=tab, search=search, page_size=PAGE_SIZE, number=request.GET.get("page"),
+        count=counts[tab],
+    )
     for row in page.object_list:
         row.approvers_cell = selectors.approvers_cell(row, user=request.user)
     base = reverse("approvals:dashboard")
     tabs = [
         {
-            "key": key, "label": label, "count": counts[key],
+            "key": key, "label": label, "count": selectors.count_label(counts[key]),
             "url": f"{base}?{urlencode({'tab': key, **({'q': search} if search else {})})}",
         }
         for key, label, _ in selectors.TABS

@@ -1,0 +1,220 @@
+"""DashboardEntry, the indexed copy the dashboard reads: the triggers keep it equal to what the
+chain says after every write path, and the indexed reads return the rows the straightforward
+query over the chain returns, in the same order."""
+
+import datetime
+import random
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from approvals import selectors, services
+from approvals.models import (
+    ApprovalRequest,
+    DashboardEntry,
+    Decision,
+    State,
+    StepApprover,
+    StepState,
+)
+from tests.factories import approver, hiring_manager, move_past_expiry
+
+from .chain_helpers import ask, initech
+
+pytestmark = pytest.mark.django_db
+
+
+def expected_entries() -> set[tuple]:
+    """The entries as the chain says they should be: (user, request, state, awaiting, is_requester)."""
+    rows: dict[tuple, list] = {}
+    for approval_request in ApprovalRequest.objects.all():
+        rows[(approval_request.requester_id, approval_request.pk)] = [approval_request.state, False, True]
+    for seat in StepApprover.objects.select_related("step", "request"):
+        entry = rows.setdefault((seat.approver_id, seat.request_id), [seat.request.state, False, False])
+        entry[1] |= seat.decision == Decision.PENDING and seat.step.state == StepState.ACTIVE
+    return {
+        (user, request, state, awaiting and state == State.PENDING and not is_requester, is_requester)
+        for (user, request), (state, awaiting, is_requester) in rows.items()
+    }
+
+
+def actual_entries() -> set[tuple]:
+    return set(
+        DashboardEntry.objects.values_list("user_id", "request_id", "state", "awaiting", "is_requester")
+    )
+
+
+def assert_entries_follow_the_chain():
+    assert actual_entries() == expected_entries()
+    assert DashboardEntry.objects.exists()
+
+
+def test_entries_follow_every_write_path():
+    people = initech()
+    first = ask(people, title="Two steps")  # lead, then finance
+    assert_entries_follow_the_chain()
+    services.approval_request_approve(approval_request_id=first.pk, actor=people.lead)  # step passes
+    assert_entries_follow_the_chain()
+    assert DashboardEntry.objects.get(user=people.cfo, request=first).awaiting
+    services.approval_request_approve(approval_request_id=first.pk, actor=people.cfo)
+    services.approval_request_approve(approval_request_id=first.pk, actor=people.controller)
+    assert_entries_follow_the_chain()
+    assert DashboardEntry.objects.get(user=people.manager, request=first).state == State.APPROVED
+    # consume and release
+    with services.transaction.atomic():
+        locked = services.approval_request_lock(approval_request_id=first.pk)
+        services.approval_request_consume(approval_request=locked, actor=people.manager)
+    assert DashboardEntry.objects.get(user=people.lead, request=first).state == State.CONSUMED
+    with services.transaction.atomic():
+        locked = services.approval_request_lock(approval_request_id=first.pk)
+        services.approval_request_release(approval_request=locked, actor=people.manager, comment="Withdrawn.")
+    assert_entries_follow_the_chain()
+    # decline, cancel
+    declined = ask(people, title="Declined")
+    services.approval_request_decline(approval_request_id=declined.pk, actor=people.lead, comment="No")
+    cancelled = ask(people, title="Cancelled")
+    services.approval_request_cancel(approval_request_id=cancelled.pk, actor=people.manager)
+    assert_entries_follow_the_chain()
+    # reassign: the seat changes hands
+    moved = ask(people, title="Moved")
+    newcomer = approver(people.company, full_name="Nina Newcomer")
+    seat = StepApprover.objects.get(request=moved, approver=people.lead)
+    services.step_approver_reassign(
+        step_approver_id=seat.pk, new_approver=newcomer, actor=people.manager, reason="Holiday"
+    )
+    assert_entries_follow_the_chain()
+    assert DashboardEntry.objects.get(user=newcomer, request=moved).awaiting
+    assert not DashboardEntry.objects.filter(user=people.lead, request=moved).exists()
+    # the sweep's single statement, and an expiry past the window
+    stale = ask(people, title="Stale")
+    move_past_expiry(stale)
+    assert services.approval_requests_expire_stale() == 1
+    assert_entries_follow_the_chain()
+    assert DashboardEntry.objects.get(user=people.lead, request=stale).state == State.EXPIRED
+    # deleting a request deletes its entries
+    ApprovalRequest.objects.filter(pk=declined.pk).delete()
+    assert_entries_follow_the_chain()
+
+
+def test_backfill_rebuilds_existing_requests_set_based():
+    people = initech()
+    for i in range(5):
+        ask(people, title=f"Request {i}")
+    before = actual_entries()
+    DashboardEntry.objects.all().delete()
+    with connection.cursor() as cursor:  # the statement migration 0007 ends with
+        cursor.execute("SELECT approvals_dashboard_refresh(ARRAY(SELECT id FROM approvals_approvalrequest))")
+    assert actual_entries() == before == expected_entries()
+
+
+def _straightforward(user, tab, search=""):
+    """The dashboard's query over the chain (what it read before DashboardEntry)."""
+    rows = selectors.approval_requests_for_dashboard(user=user, tab=tab, search=search)
+    return [(row.pk, row.awaiting_me) for row in rows]
+
+
+def _indexed(user, tab, search=""):
+    rows = selectors.DashboardRows(user=user, state=selectors.TAB_STATES[tab], search=search, limit=10**6)
+    return [(row.pk, row.awaiting_me) for row in rows[0:rows.count()]]
+
+
+def test_indexed_reads_return_the_rows_of_the_straightforward_query():
+    people = initech()
+    second_manager = hiring_manager(people.company, full_name="Hugo Second")
+    rng = random.Random(7)
+    now = timezone.now()
+    requests = []
+    for i in range(60):
+        requester = rng.choice([people.manager, second_manager])
+        amount = rng.choice(["100", "6000"])  # one step, or two
+        title = rng.choice(["Data engineer", "Designer", "Billing rewrite"]) + f" {i}"
+        requests.append(ask(people, title=title, amount=amount, requester=requester))
+    ApprovalRequest.objects.filter(pk__in=[r.pk for r in requests]).update(
+        created_at=now - datetime.timedelta(hours=1)
+    )  # ties on created_at: the id breaks them
+    for approval_request in requests:
+        action = rng.choice(["none", "approve", "decline", "cancel", "expire", "stale"])
+        if action == "approve":
+            services.approval_request_approve(approval_request_id=approval_request.pk, actor=people.lead)
+        elif action == "decline":
+            services.approval_request_decline(approval_request_id=approval_request.pk, actor=people.lead)
+        elif action == "cancel":
+            services.approval_request_cancel(
+                approval_request_id=approval_request.pk, actor=approval_request.requester
+            )
+        elif action in ("expire", "stale"):
+            move_past_expiry(approval_request)
+    services.approval_requests_expire_stale(batch_size=3)
+    for approval_request in rng.sample(requests, 5):  # past the window, not swept yet
+        if approval_request.state == State.PENDING:
+            move_past_expiry(approval_request)
+    for user in (people.manager, second_manager, people.lead, people.cfo, people.controller):
+        assert selectors._reads_entries(user)
+        for tab in selectors.TAB_STATES:
+            for search in ("", "data", "designer 1"):
+                assert _indexed(user, tab, search) == _straightforward(user, tab, search), (user, tab, search)
+        counts = selectors.approval_request_tab_counts(user=user)
+        for tab in selectors.TAB_STATES:
+            assert counts[tab] == len(_straightforward(user, tab))
+        user.__dict__.pop("_approvals_reads_entries")
+        assert selectors.awaiting_decision_count(user) == sum(
+            1 for _, awaiting in _straightforward(user, "pending") if awaiting == 0
+        )
+
+
+@pytest.mark.parametrize("tab", list(selectors.TAB_STATES))
+@pytest.mark.parametrize("who", ["manager", "lead"])
+@pytest.mark.parametrize("search", ["", "Billing"])
+def test_every_tab_runs_the_same_queries_for_1_and_40_requests(client, who, tab, search):
+    people = initech()
+    user = getattr(people, who)
+    client.force_login(user)
+    url = f"{reverse('approvals:dashboard')}?tab={tab}&q={search}"
+    numbers = iter(range(100))
+
+    def make(n):
+        for _ in range(n):
+            approval_request = ask(people, amount="100", title=f"Billing rewrite {next(numbers)}")
+            if tab != "pending":
+                _to_tab(people, approval_request, tab)
+
+    make(1)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    make(40)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("Billing rewrite") >= 20
+    assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def _to_tab(people, approval_request, tab):
+    if tab in ("approved", "used"):
+        services.approval_request_approve(approval_request_id=approval_request.pk, actor=people.lead)
+        if tab == "used":
+            with services.transaction.atomic():
+                locked = services.approval_request_lock(approval_request_id=approval_request.pk)
+                services.approval_request_consume(approval_request=locked, actor=people.manager)
+    elif tab == "declined":
+        services.approval_request_decline(approval_request_id=approval_request.pk, actor=people.lead)
+    elif tab == "cancelled":
+        services.approval_request_cancel(approval_request_id=approval_request.pk, actor=people.manager)
+    elif tab == "expired":
+        move_past_expiry(approval_request)
+        services.approval_requests_expire_stale()
+
+
+def test_a_count_past_the_cap_shows_as_more_and_the_pages_go_on(client, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    people = initech()
+    for i in range(5):
+        ask(people, title=f"Request {i}", amount=str(Decimal(100 + i)))
+    client.force_login(people.lead)
+    page = client.get(reverse("approvals:dashboard")).content.decode()
+    assert '<span class="count">3+</span>' in page
+    assert "Request 4" in page and "Request 0" in page
