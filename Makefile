@@ -52,7 +52,7 @@ lint: setup
 
 ## Print benchmark figures (rows, SQL queries, median/p95 ms) on PostgreSQL; empties DATABASE_URL's *bench* database.
 bench: setup
-	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 ## The busy pages over HTTP: gunicorn + production settings, wrk against a bare view, 10k to 1M requests.
 ## Drops and reloads its own *bench_http* databases; BENCH_HTTP_ARGS="--sizes 10000,100000 --duration 3".

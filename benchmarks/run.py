@@ -1,6 +1,7 @@
 """Greenlight benchmarks: print figures for the pages and jobs that have speed targets.
 
-Run with `make bench` (or `.venv/bin/python benchmarks/run.py [--smoke] [--reps N]`).
+Run with `make bench` (or `.venv/bin/python -m benchmarks.run [--smoke] [--reps N]`; run as a module, since
+benchmarks/http would stand in for the standard library's http package if this file ran as a script).
 
 Speed targets are checked by reading these figures, not by timed tests. For every measured
 thing the table shows the rows behind it, the SQL queries it ran and the median and p95 wall
