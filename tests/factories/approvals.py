@@ -16,6 +16,8 @@ class ApprovalRequestFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = ApprovalRequest
+        # The chain hook writes its own rows; the request itself needs no second save.
+        skip_postgeneration_save = True
 
     company = factory.SubFactory(CompanyFactory)
     requester = factory.SubFactory(UserFactory)
