@@ -1,20 +1,21 @@
-from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from .models import Notification
+from .paths import path_to
 
 
 def navigation(request):
     """The top bar: My Jobs for client members, Find Work and My Proposals for freelancers, and
     the bell with the unread count. The bell's count comes with the signed-in user (no query on
     a GET); an approver's requests awaiting their decision take one query, lazily, so pages that
-    do not show the top bar (the admin, anonymous pages) run none."""
+    do not show the top bar (the admin, anonymous pages) run none. Every path is reversed once
+    per process (accounts.paths): they are the same on every page."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "nav_paths": _nav_paths()}
     items = []
     if user.is_client:
-        approvals = {"label": "Approvals", "url": reverse("approvals:dashboard"), "key": "approvals"}
+        approvals = {"label": "Approvals", "url": path_to("approvals:dashboard"), "key": "approvals"}
         if user.membership.is_approver:
             approvals["count"] = SimpleLazyObject(lambda: _awaiting_decision_count(user))
             approvals["count_label"] = "awaiting your decision"
@@ -22,26 +23,36 @@ def navigation(request):
             "label": "My Jobs",
             "key": "my-jobs",
             "children": [
-                {"label": "Jobs", "url": reverse("jobs:job_list"), "key": "jobs"},
-                {"label": "Offers", "url": reverse("offers:offer_list"), "key": "offers"},
+                {"label": "Jobs", "url": path_to("jobs:job_list"), "key": "jobs"},
+                {"label": "Offers", "url": path_to("offers:offer_list"), "key": "offers"},
                 approvals,
             ],
         })
     if user.is_freelancer:
-        items.append({"label": "Find Work", "url": reverse("jobs:find_work"), "key": "find-work"})
+        items.append({"label": "Find Work", "url": path_to("jobs:find_work"), "key": "find-work"})
         items.append({
             "label": "My Proposals",
             "key": "my-proposals",
             "children": [
-                {"label": "Invitations", "url": reverse("jobs:invitations"), "key": "invitations"},
-                {"label": "Offers", "url": reverse("offers:freelancer_offers"), "key": "my-offers"},
-                {"label": "Referrals", "url": reverse("referrals:list"), "key": "referrals"},
+                {"label": "Invitations", "url": path_to("jobs:invitations"), "key": "invitations"},
+                {"label": "Offers", "url": path_to("offers:freelancer_offers"), "key": "my-offers"},
+                {"label": "Referrals", "url": path_to("referrals:list"), "key": "referrals"},
             ],
         })
     if user.is_staff:
-        items.append({"label": "Admin", "url": reverse("admin:index"), "key": "admin"})
+        items.append({"label": "Admin", "url": path_to("admin:index"), "key": "admin"})
     return {
-        "nav_items": items, "unread_notifications": SimpleLazyObject(lambda: _unread_count(request, user)),
+        "nav_items": items, "nav_paths": _nav_paths(),
+        "unread_notifications": SimpleLazyObject(lambda: _unread_count(request, user)),
+    }
+
+
+def _nav_paths() -> dict:
+    """The links base.html shows around the menu."""
+    return {
+        "home": path_to("home"), "notifications": path_to("notifications:list"),
+        "notification_settings": path_to("notifications:settings"),
+        "time_zone": path_to("accounts:time_zone"), "logout": path_to("accounts:logout"),
     }
 
 

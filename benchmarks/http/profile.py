@@ -1,0 +1,108 @@
+"""Per-request Python time of the busy pages, in-process: the production settings (DEBUG off,
+cached template loader, every middleware) on a database `make bench-http` loaded, each page
+called through the WSGI handler as gunicorn calls it, with no network and no wrk.
+
+    python -m benchmarks.http.profile --size 100000 --pages offer,inbox      # ms per request
+    python -m benchmarks.http.profile --size 100000 --pages inbox --profile  # and cProfile's top
+
+It prints each page's median milliseconds over --requests calls (after a warm-up), of which SQL
+(the time in the database driver) and the rest, Python; the bare view's beside them; and with
+--profile the functions that cost the most (cumulative and own time), which is where to look
+when a page is slow in Python rather than in SQL.
+"""
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import statistics
+import sys
+import time
+
+from .run import DEFAULT_DATABASE_URL, ROOT, _database_url, _people, _server_environment
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.http.profile", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--size", default="100000", help="the loaded size (default 100000)")
+    parser.add_argument("--pages", help="comma-separated parts of page names (default: all GET pages)")
+    parser.add_argument("--requests", type=int, default=300, help="calls per page (default 300)")
+    parser.add_argument("--profile", action="store_true", help="print cProfile's top functions per page")
+    parser.add_argument("--top", type=int, default=25, help="functions shown with --profile")
+    parser.add_argument("--database-url",
+                        default=os.environ.get("BENCH_HTTP_DATABASE_URL", DEFAULT_DATABASE_URL))
+    args = parser.parse_args(argv)
+    args.server_env = []
+    os.environ.update(_server_environment(args, _database_url(args.database_url, args.size)))
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connection
+    from django.test.client import RequestFactory
+
+    from .run import _targets
+
+    app = WSGIHandler()
+    targets, floor_get, _, _ = _targets(_people(), port=None)
+    targets = [t for t in targets if t.method == "GET"]
+    if args.pages:
+        wanted = [part.strip().lower() for part in args.pages.split(",") if part.strip()]
+        targets = [t for t in targets if any(part in t.name.lower() for part in wanted)]
+    factory = RequestFactory()
+
+    def call(target):
+        path, _, query = target.path.partition("?")
+        environ = factory._base_environ(PATH_INFO=path, QUERY_STRING=query, REQUEST_METHOD="GET",
+                                        HTTP_COOKIE=target.cookie or "")
+        chunks = []
+        response = app(environ, lambda status, headers, exc_info=None: chunks.append(status))
+        body = b"".join(response)
+        response.close()
+        if not chunks[0].startswith("200"):
+            raise SystemExit(f"{target.name}: {chunks[0]}")
+        return body
+
+    sql_seconds = [0.0]
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            sql_seconds[0] += time.perf_counter() - started
+
+    print(f"{'page':<32}{'median ms':>10}{'SQL ms':>8}{'Python ms':>10}{'KB':>6}")
+    for target in [floor_get, *targets]:
+        for _ in range(20):
+            body = call(target)
+        times, sql_times = [], []
+        with connection.execute_wrapper(timed):
+            for _ in range(args.requests):
+                sql_seconds[0] = 0.0
+                started = time.perf_counter()
+                call(target)
+                times.append((time.perf_counter() - started) * 1000)
+                sql_times.append(sql_seconds[0] * 1000)
+        python = [total - sql for total, sql in zip(times, sql_times, strict=True)]
+        print(f"{target.name:<32}{statistics.median(times):>10.2f}{statistics.median(sql_times):>8.2f}"
+              f"{statistics.median(python):>10.2f}{len(body) / 1024:>6.1f}")
+        if args.profile and target is not floor_get:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(args.requests):
+                call(target)
+            profiler.disable()
+            for order in ("cumulative", "tottime"):
+                out = io.StringIO()
+                pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.top)
+                print(out.getvalue().split("\n", 6)[-1])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
