@@ -175,16 +175,19 @@ def decide(request, pk):
     A comment the form refuses (too long) is shown again with the message, so nothing typed
     is lost and nothing changes.
     """
-    approval_request = selectors.approval_request_for_user(user=request.user, approval_request_id=pk)
+    approval_request = selectors.approval_request_to_decide(user=request.user, approval_request_id=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
+        approval_request = selectors.approval_request_for_user(user=request.user, approval_request_id=pk)
         context = _detail_context(request, approval_request, decision_form=form)
         if "comment" in form.errors and context["can_decide"]:
             return render(request, "approvals/detail.html", context, status=400)
         messages.error(request, "Choose Approve or Decline.")
         return redirect("approvals:detail", approval_request.pk)
-    can_decide = rules.can_decide(request.user, approval_request) is None
-    if form.cleaned_data["decision"] == "decline" and can_decide:
+    # The service checks the rule under the row lock; asking here only spares a confirmation
+    # page for a decline that would be refused anyway.
+    decline = form.cleaned_data["decision"] == "decline"
+    if decline and rules.can_decide(request.user, approval_request) is None:
         confirmation = _confirm_decline(
             request, approval_request, comment=form.cleaned_data["comment"],
             cancel_url=reverse("approvals:detail", args=[approval_request.pk]), nav_key="approvals",
