@@ -55,6 +55,14 @@ TABS = [
 TAB_STATES = {key: state for key, _, state in TABS}
 # Tab counts stop here ("1,000+"): counting further would read every row of a busy tab.
 COUNT_CAP = 1000
+# A search's counts stop sooner ("100+"): each entry counted is joined to its request to match
+# the words, so a common word would otherwise read a thousand requests per tab.
+SEARCH_COUNT_CAP = 100
+
+
+def count_cap(search: str = "") -> int:
+    """Where the tab counts stop, with this search or none."""
+    return SEARCH_COUNT_CAP if search else COUNT_CAP
 
 
 def _reads_entries(user) -> bool:
@@ -174,19 +182,20 @@ def _search(queryset: QuerySet, search: str) -> QuerySet:
 
 
 def approval_request_tab_counts(*, user, search: str = "") -> dict[str, int]:
-    """How many requests the user sees in each tab, in one query; a count past COUNT_CAP is
-    COUNT_CAP + 1 (shown "1,000+"), so a count reads at most that many index entries.
+    """How many requests the user sees in each tab, in one query; a count past the cap
+    (count_cap) is the cap + 1 (shown "1,000+"), so a count reads at most that many entries.
 
     Counts follow the search, so a search shows which tabs hold matches.
     """
     if not _reads_entries(user):
         aggregates = {key: Count("id", filter=Q(state=state)) for key, _, state in TABS}
         counts = _search(_visible_to(user), search).aggregate(**aggregates)
-        return {key: min(count, COUNT_CAP + 1) for key, count in counts.items()}
+        return {key: min(count, count_cap(search) + 1) for key, count in counts.items()}
     entries = _entries(user, search)
     parts, params = [], []
     for _, _, state in TABS:
-        sql, part_params = entries.filter(state=state).values("pk")[:COUNT_CAP + 1].query.sql_with_params()
+        capped = entries.filter(state=state).values("pk")[:count_cap(search) + 1]
+        sql, part_params = capped.query.sql_with_params()
         parts.append(f"(SELECT count(*) FROM ({sql}) AS capped)")
         params.extend(part_params)
     counts_awaiting = user.membership.is_approver
@@ -203,9 +212,10 @@ def approval_request_tab_counts(*, user, search: str = "") -> dict[str, int]:
     return {key: count for (key, _, _), count in zip(TABS, row, strict=False)}
 
 
-def count_label(count: int) -> int | str:
-    """A tab count as shown: the number, or "1,000+" past the cap."""
-    return f"{COUNT_CAP:,}+" if count > COUNT_CAP else count
+def count_label(count: int, search: str = "") -> int | str:
+    """A tab count as shown: the number, or "1,000+" ("100+" for a search) past the cap."""
+    cap = count_cap(search)
+    return f"{cap:,}+" if count > cap else count
 
 
 class DashboardRows:
@@ -285,9 +295,9 @@ def approval_requests_page(
         asked = max(1, int(number))
     except (TypeError, ValueError):
         asked = 1
-    limit = max(COUNT_CAP + 1, (min(asked, MAX_PAGE) + 1) * page_size + 1)
+    limit = max(count_cap(search) + 1, (min(asked, MAX_PAGE) + 1) * page_size + 1)
     rows = DashboardRows(user=user, state=state, search=search, limit=limit)
-    if count is not None and count <= COUNT_CAP:
+    if count is not None and count <= count_cap(search):
         rows._count = count
     page = Paginator(rows, page_size).get_page(number)
     page.more = rows.count() >= limit

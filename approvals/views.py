@@ -59,7 +59,7 @@ def dashboard(request):
     base = reverse("approvals:dashboard")
     tabs = [
         {
-            "key": key, "label": label, "count": selectors.count_label(counts[key]),
+            "key": key, "label": label, "count": selectors.count_label(counts[key], search),
             "url": f"{base}?{urlencode({'tab': key, **({'q': search} if search else {})})}",
         }
         for key, label, _ in selectors.TABS
@@ -339,14 +339,16 @@ def email_decision(request, token):
             approval_request_id=check.approval_request.pk, seat=check.seat
         )
     # The person the link was sent to: the approver, or their delegate while they are away.
-    approver = request.user if request.user.is_authenticated else User.objects.get(pk=check.approver_id)
-    if check.status == "early":
-        context["refusal"] = rules.can_decide(approver, check.approval_request)
-    if check.ok:
+    approver = (
+        request.user if request.user.is_authenticated
+        else User.objects.select_related("membership").get(pk=check.approver_id)
+    )
+    if check.ok and check.seat.approver_id != approver.pk:
+        context["on_behalf_of"] = check.seat.approver
+    if check.status == "early" or (check.ok and (request.method != "POST" or check.action == "decline")):
         # They may have lost the right to decide since it was sent (role, delegation ended).
+        # An approval posted is checked by the service alone, under the row lock.
         context["refusal"] = rules.can_decide(approver, check.approval_request)
-        if check.seat.approver_id != approver.pk:
-            context["on_behalf_of"] = check.seat.approver
     if not check.ok or request.method != "POST":
         context["form"] = DecisionForm(initial={"decision": check.action})
         return render(request, "approvals/email_decision.html", context)
@@ -355,6 +357,7 @@ def email_decision(request, token):
     form = DecisionForm({"decision": check.action, "comment": request.POST.get("comment", "")})
     if not form.is_valid():
         context["form"] = form
+        context.setdefault("refusal", rules.can_decide(approver, check.approval_request))
         return render(request, "approvals/email_decision.html", context, status=400)
     comment = form.cleaned_data["comment"]
     if check.action == "decline" and context["refusal"] is None:
