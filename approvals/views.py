@@ -29,6 +29,11 @@ from .forms import (
 from .tokens import check_decision_token
 
 PAGE_SIZE = 20
+# The dashboard's date column, per tab.
+DATE_COLUMNS = {
+    "pending": "Decide by", "approved": "Valid until", "declined": "Declined on",
+    "expired": "Expired on", "cancelled": "Cancelled on", "used": "Used since",
+}
 
 
 def _render_not_available(request, reason, *, status=403):
@@ -66,6 +71,7 @@ def dashboard(request):
     ]
     return render(request, "approvals/dashboard.html", {
         "page": page, "tab": tab, "tabs": tabs, "search": search, "nav_key": "approvals",
+        "date_column": DATE_COLUMNS[tab],
         "can_create": rules.can_create_request(request.user) is None,
         "is_approver": request.user.membership.is_approver,
     })
