@@ -30,11 +30,16 @@ class DelegationError(Exception):
 
 def active_delegations(*, company_id: int, now=None) -> dict[int, int]:
     """approver id → delegate id for every period on now in the company (one query)."""
-    now = now or timezone.now()
-    rows = OutOfOffice.objects.filter(
-        approver__membership__company_id=company_id, starts_at__lte=now, ends_at__gt=now,
-    ).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=now)).order_by("starts_at", "id")
+    rows = live_periods(company_id=company_id, now=now).order_by("starts_at", "id")
     return dict(rows.values_list("approver_id", "delegate_id"))
+
+
+def live_periods(*, company_id: int, now=None):
+    """The company's periods that are on now."""
+    now = now or timezone.now()
+    return OutOfOffice.objects.filter(
+        approver__membership__company_id=company_id, starts_at__lte=now, ends_at__gt=now,
+    ).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=now))
 
 
 def resolve(approver_id: int, *, delegations: dict[int, int], requester_id: int | None,

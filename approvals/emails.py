@@ -67,6 +67,12 @@ def _values(approval_request: ApprovalRequest, *, reader) -> dict:
 
 def _waiting_names(approval_request: ApprovalRequest) -> str:
     names = getattr(approval_request, "_waiting_names", None)
+    if names is None and "steps" in getattr(approval_request, "_prefetched_objects_cache", {}):
+        from .rules import is_open, seats_of
+
+        names = [str(seat.approver) for seat in sorted(
+            (seat for seat in seats_of(approval_request) if is_open(seat)), key=lambda seat: seat.pk
+        )]
     if names is None:
         names = [
             str(seat.approver)
@@ -109,7 +115,9 @@ def _decision_links(approval_request: ApprovalRequest, seat: StepApprover, decid
 
 def _step_values(approval_request: ApprovalRequest, step: RequestStep) -> dict:
     """Where the approver's step stands in the chain (the email says so when there are several)."""
-    steps = list(approval_request.steps.exclude(state=StepState.SKIPPED).order_by("position"))
+    from .rules import steps_of
+
+    steps = [s for s in steps_of(approval_request) if s.state != StepState.SKIPPED]
     position = next((i for i, s in enumerate(steps, start=1) if s.pk == step.pk), 1)
     return {
         "step_name": step.name,
@@ -151,33 +159,50 @@ def new_request_notification(approval_request: ApprovalRequest, seat: StepApprov
     }
 
 
-def send_step_activated(approval_request: ApprovalRequest, step: RequestStep) -> list[Notification]:
+def step_activated_notifications(approval_request: ApprovalRequest, step: RequestStep) -> list[dict]:
     """To each approver of a step that has just become active (the first when the request is
     created, the next when one passes): the details and their own one-click links. An approver
-    who is out of office is told in-app, and their delegate gets the email and links. A step
-    has at most ten approvers, so one notify each."""
+    who is out of office is told in-app, and their delegate gets the email and links. Reads the
+    step's seats from the prefetched chain when the caller holds it."""
     from .delegation import Resolver
 
-    seats = list(
-        StepApprover.objects.filter(step=step, decision=Decision.PENDING)
-        .select_related("approver", "step").order_by("id")
-    )
-    resolver = Resolver(approval_request.company_id)
-    sent = []
-    for seat in seats:
-        decider_id = resolver.decider(seat.approver_id, requester_id=approval_request.requester_id)
-        if decider_id == seat.approver_id:
-            sent.append(notify(**new_request_notification(approval_request, seat)))
-            continue
-        decider = User.objects.get(pk=decider_id)
-        sent.append(notify(**new_request_notification(approval_request, seat, decider)))
-        notify(
-            key=f"approval-delegated:{approval_request.pk}:{seat.step_id}:{seat.approver_id}",
-            kind=Kind.APPROVAL_DELEGATED, recipient=seat.approver,
-            title=f"“{approval_request.title}” went to {decider}, who decides for you while you are away",
-            link=_detail_path(approval_request),
+    if "approvers" in getattr(step, "_prefetched_objects_cache", {}):
+        pending = (seat for seat in step.approvers.all() if seat.decision == Decision.PENDING)
+        seats = sorted(pending, key=lambda seat: seat.pk)
+    else:
+        seats = list(
+            StepApprover.objects.filter(step=step, decision=Decision.PENDING)
+            .select_related("approver", "step").order_by("id")
         )
-    return sent
+    resolver = Resolver(approval_request.company_id)
+    deciders = {
+        seat.pk: resolver.decider(seat.approver_id, requester_id=approval_request.requester_id)
+        for seat in seats
+    }
+    people = User.objects.in_bulk({pk for seat in seats if (pk := deciders[seat.pk]) != seat.approver_id})
+    notifications = []
+    for seat in seats:
+        decider = people.get(deciders[seat.pk])
+        notifications.append(new_request_notification(approval_request, seat, decider))
+        if decider is not None:
+            notifications.append({
+                "key": f"approval-delegated:{approval_request.pk}:{seat.step_id}:{seat.approver_id}",
+                "kind": Kind.APPROVAL_DELEGATED, "recipient": seat.approver,
+                "title": (
+                    f"“{approval_request.title}” went to {decider}, who decides for you while you are away"
+                ),
+                "link": _detail_path(approval_request),
+            })
+    return notifications
+
+
+def send_step_activated(approval_request: ApprovalRequest, step: RequestStep) -> list[Notification]:
+    """step_activated_notifications, recorded; returns the approvers' (or delegates') rows."""
+    return [
+        notification
+        for n in step_activated_notifications(approval_request, step)
+        if (notification := notify(**n)).kind == Kind.APPROVAL_NEW
+    ]
 
 
 def send_reassigned(
@@ -252,20 +277,31 @@ def send_new_request(approval_request: ApprovalRequest) -> list[Notification]:
     return send_step_activated(approval_request, step)
 
 
-def send_step_passed(
+def step_passed_notification(
     approval_request: ApprovalRequest, passed: RequestStep, following: RequestStep
-) -> Notification:
+) -> dict:
     """In-app, to the requester: a step of their chain passed and the next one is deciding."""
-    return notify(
-        key=f"approval-step-passed:{approval_request.pk}:{passed.pk}",
-        kind=Kind.APPROVAL_STEP_PASSED,
-        recipient=approval_request.requester,
-        title=(
+    return {
+        "key": f"approval-step-passed:{approval_request.pk}:{passed.pk}",
+        "kind": Kind.APPROVAL_STEP_PASSED,
+        "recipient": approval_request.requester,
+        "title": (
             f"“{approval_request.title}”: the step “{passed.name}” approved; "
             f"now with “{following.name}”"
         ),
-        link=_detail_path(approval_request),
-    )
+        "link": _detail_path(approval_request),
+    }
+
+
+def send_step_passed(
+    approval_request: ApprovalRequest, passed: RequestStep, following: RequestStep
+) -> list[int]:
+    """A step passed: the requester is told, and the next step's approvers get the request
+    (step_activated_notifications), all in one write."""
+    return notify_many([
+        step_passed_notification(approval_request, passed, following),
+        *step_activated_notifications(approval_request, following),
+    ])
 
 
 def decision_notification(approval_request: ApprovalRequest) -> dict:
@@ -288,10 +324,10 @@ def decision_notification(approval_request: ApprovalRequest) -> dict:
     }
 
 
-def send_decision(approval_request: ApprovalRequest) -> Notification:
+def send_decision(approval_request: ApprovalRequest) -> list[int]:
     """To the requester: approved or declined, with the approver's comment and the next step
     as a link (send the offer with this approval, or resubmit the declined request)."""
-    return notify(**decision_notification(approval_request))
+    return notify_many([decision_notification(approval_request)])
 
 
 def expired_notification(approval_request: ApprovalRequest) -> dict:

@@ -81,7 +81,7 @@ def can_decide(user, approval_request: ApprovalRequest) -> str | None:
     if user is None or user.pk == approval_request.requester_id:
         return "You cannot decide your own request."
     seats = [seat for seat in seats_of(approval_request) if seat.approver_id == user.pk]
-    own_turn = any(_is_open(seat) for seat in seats)
+    own_turn = any(is_open(seat) for seat in seats)
     delegated = [] if own_turn else delegated_seats(user, approval_request)
     if not seats and not delegated:
         return "Only the approvers of this request (or their delegates while they are away) can decide it."
@@ -113,7 +113,8 @@ def can_decide(user, approval_request: ApprovalRequest) -> str | None:
     return f"The step “{seat.step.name}” was already approved: your decision is no longer needed."
 
 
-def _is_open(seat) -> bool:
+def is_open(seat) -> bool:
+    """The seat's approver is asked now: undecided, on the active step."""
     return seat.decision == Decision.PENDING and seat.step.state == StepState.ACTIVE
 
 
@@ -123,7 +124,7 @@ def delegated_seats(user, approval_request: ApprovalRequest) -> list:
     from .delegation import Resolver
 
     open_seats = [
-        seat for seat in seats_of(approval_request) if _is_open(seat) and seat.approver_id != user.pk
+        seat for seat in seats_of(approval_request) if is_open(seat) and seat.approver_id != user.pk
     ]
     if not open_seats:
         return []

@@ -23,7 +23,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Company, User
 from jobs.terms import ContractType, format_money
 
 from . import delegation, rules
@@ -55,6 +55,14 @@ TABS = [
 TAB_STATES = {key: state for key, _, state in TABS}
 # Tab counts stop here ("1,000+"): counting further would read every row of a busy tab.
 COUNT_CAP = 1000
+# A search's counts stop sooner ("100+"): each entry counted is joined to its request to match
+# the words, so a common word would otherwise read a thousand requests per tab.
+SEARCH_COUNT_CAP = 100
+
+
+def count_cap(search: str = "") -> int:
+    """Where the tab counts stop, with this search or none."""
+    return SEARCH_COUNT_CAP if search else COUNT_CAP
 
 
 def _reads_entries(user) -> bool:
@@ -63,12 +71,19 @@ def _reads_entries(user) -> bool:
     (resolved when read) the entries do not hold."""
     if not hasattr(user, "_approvals_reads_entries"):
         membership = user.membership_or_none
-        user._approvals_reads_entries = (
-            connection.vendor == "postgresql" and membership is not None and not _delegators(user)
-            and not ApprovalPolicy.escalation_contacts.through.objects.filter(
-                user_id=user.pk, approvalpolicy__company_id=membership.company_id
-            ).exists()
-        )
+        if connection.vendor != "postgresql" or membership is None:
+            user._approvals_reads_entries = False
+            return False
+        # One statement for both questions; delegation is resolved only when a period is on.
+        away, escalation_contact = Company.objects.filter(pk=membership.company_id).values_list(
+            Exists(delegation.live_periods(company_id=membership.company_id)),
+            Exists(ApprovalPolicy.escalation_contacts.through.objects.filter(
+                user_id=user.pk, approvalpolicy__company_id=OuterRef("pk")
+            )),
+        ).get()
+        if not away:
+            user._approvals_delegators = set()
+        user._approvals_reads_entries = not escalation_contact and not _delegators(user)
     return user._approvals_reads_entries
 
 
@@ -136,11 +151,16 @@ def awaiting_decision_count(user) -> int:
     if membership is None:
         return 0
     if _reads_entries(user):
-        now = timezone.now()
-        return _entries(user).filter(state=State.PENDING, awaiting=True, expires_at__gt=now).count()
+        if hasattr(user, "_approvals_awaiting_count"):  # counted with the dashboard's tabs
+            return user._approvals_awaiting_count
+        return _awaiting_entries(user).count()
     return ApprovalRequest.objects.filter(
         company_id=membership.company_id, state=State.PENDING, expires_at__gt=timezone.now()
     ).filter(_awaiting(user)).count()
+
+
+def _awaiting_entries(user) -> QuerySet:
+    return _entries(user).filter(state=State.PENDING, awaiting=True, expires_at__gt=timezone.now())
 
 
 def _search_q(search: str, prefix: str = "") -> Q:
@@ -162,30 +182,40 @@ def _search(queryset: QuerySet, search: str) -> QuerySet:
 
 
 def approval_request_tab_counts(*, user, search: str = "") -> dict[str, int]:
-    """How many requests the user sees in each tab, in one query; a count past COUNT_CAP is
-    COUNT_CAP + 1 (shown "1,000+"), so a count reads at most that many index entries.
+    """How many requests the user sees in each tab, in one query; a count past the cap
+    (count_cap) is the cap + 1 (shown "1,000+"), so a count reads at most that many entries.
 
     Counts follow the search, so a search shows which tabs hold matches.
     """
     if not _reads_entries(user):
         aggregates = {key: Count("id", filter=Q(state=state)) for key, _, state in TABS}
         counts = _search(_visible_to(user), search).aggregate(**aggregates)
-        return {key: min(count, COUNT_CAP + 1) for key, count in counts.items()}
+        return {key: min(count, count_cap(search) + 1) for key, count in counts.items()}
     entries = _entries(user, search)
     parts, params = [], []
     for _, _, state in TABS:
-        sql, part_params = entries.filter(state=state).values("pk")[:COUNT_CAP + 1].query.sql_with_params()
+        capped = entries.filter(state=state).values("pk")[:count_cap(search) + 1]
+        sql, part_params = capped.query.sql_with_params()
         parts.append(f"(SELECT count(*) FROM ({sql}) AS capped)")
+        params.extend(part_params)
+    counts_awaiting = user.membership.is_approver
+    if counts_awaiting:
+        # The top bar's "awaiting your decision", in the same statement (awaiting_decision_count).
+        sql, part_params = _awaiting_entries(user).values("pk").query.sql_with_params()
+        parts.append(f"(SELECT count(*) FROM ({sql}) AS awaiting)")
         params.extend(part_params)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}", params)
         row = cursor.fetchone()
-    return {key: count for (key, _, _), count in zip(TABS, row, strict=True)}
+    if counts_awaiting:
+        user._approvals_awaiting_count = row[-1]
+    return {key: count for (key, _, _), count in zip(TABS, row, strict=False)}
 
 
-def count_label(count: int) -> int | str:
-    """A tab count as shown: the number, or "1,000+" past the cap."""
-    return f"{COUNT_CAP:,}+" if count > COUNT_CAP else count
+def count_label(count: int, search: str = "") -> int | str:
+    """A tab count as shown: the number, or "1,000+" ("100+" for a search) past the cap."""
+    cap = count_cap(search)
+    return f"{cap:,}+" if count > cap else count
 
 
 class DashboardRows:
@@ -235,12 +265,17 @@ class DashboardRows:
                 )
             ids = [pk for _, pk in first + rest][start:stop]
             awaiting = {pk for _, pk in first}
-        by_id = ApprovalRequest.objects.select_related("requester", "freelancer", "job").prefetch_related(
-            _chain_prefetch()
-        ).in_bulk(ids)
+        by_id = ApprovalRequest.objects.select_related("requester", "freelancer", "job").in_bulk(ids)
         rows = [by_id[pk] for pk in ids if pk in by_id]
+        # The Approvers column reads only steps that have seats (a step that is not skipped
+        # always has some): one query for the page's seats with their steps, not two.
+        chains = {row.pk: {} for row in rows}
+        seats = StepApprover.objects.filter(request_id__in=ids).select_related("step", "approver")
+        for seat in seats.order_by("step__position", "id"):
+            chains[seat.request_id].setdefault(seat.step, []).append(seat)
         for row in rows:
             row.awaiting_me = 0 if row.pk in awaiting else 1
+            row.chain = list(chains[row.pk].items())
         return rows
 
 
@@ -260,9 +295,9 @@ def approval_requests_page(
         asked = max(1, int(number))
     except (TypeError, ValueError):
         asked = 1
-    limit = max(COUNT_CAP + 1, (min(asked, MAX_PAGE) + 1) * page_size + 1)
+    limit = max(count_cap(search) + 1, (min(asked, MAX_PAGE) + 1) * page_size + 1)
     rows = DashboardRows(user=user, state=state, search=search, limit=limit)
-    if count is not None and count <= COUNT_CAP:
+    if count is not None and count <= count_cap(search):
         rows._count = count
     page = Paginator(rows, page_size).get_page(number)
     page.more = rows.count() >= limit
@@ -285,7 +320,7 @@ def approval_requests_for_dashboard(*, user, tab: str = "pending", search: str =
         _search(_visible_to(user), search)
         .filter(state=state)
         .select_related("requester", "freelancer", "job")
-        .prefetch_related(_chain_prefetch())
+        .prefetch_related(chain_prefetch())
     )
     if state != State.PENDING:
         # Nothing else awaits a decision: plain newest first, which the indexes can serve
@@ -322,17 +357,23 @@ def approvers_cell(approval_request: ApprovalRequest, *, user) -> dict:
     def name(person):
         return "You" if person.pk == user.pk else str(person)
 
-    steps = sorted(approval_request.steps.all(), key=lambda step: step.position)
+    # (step, its seats) in chain order: the dashboard's rows carry it (DashboardRows), else
+    # from the prefetched chain.
+    chain = getattr(approval_request, "chain", None)
+    if chain is None:
+        chain = [(step, list(step.approvers.all())) for step in rules.steps_of(approval_request)]
+    seats_of = dict(chain)
+    steps = [step for step, _ in chain]
     if approval_request.state == State.PENDING:
         active = next((step for step in steps if step.state == StepState.ACTIVE), None)
         if active is None:
             return {"step": "", "names": ""}
-        waiting = [seat.approver for seat in active.approvers.all() if seat.decision == Decision.PENDING]
+        waiting = [seat.approver for seat in seats_of[active] if seat.decision == Decision.PENDING]
         counted = [step for step in steps if step.state != StepState.SKIPPED]
         step = f"{active.name} ({counted.index(active) + 1} of {len(counted)})" if len(counted) > 1 else ""
         return {"step": step, "names": ", ".join(name(person) for person in waiting)}
     decided = [
-        seat.approver for step in steps for seat in step.approvers.all()
+        seat.approver for _, seats in chain for seat in seats
         if seat.decision in (Decision.APPROVED, Decision.DECLINED)
     ]
     if decided:
@@ -340,11 +381,11 @@ def approvers_cell(approval_request: ApprovalRequest, *, user) -> dict:
     names = approval_request.decided_by_names
     if not names:  # expired undecided: who was asked last
         active = next((step for step in reversed(steps) if step.activated_at), None)
-        names = ", ".join(name(seat.approver) for seat in active.approvers.all()) if active else ""
+        names = ", ".join(name(seat.approver) for seat in seats_of[active]) if active else ""
     return {"step": "", "names": names}
 
 
-def _chain_prefetch() -> Prefetch:
+def chain_prefetch() -> Prefetch:
     """The request's steps, each with its approvers and their users (two queries a page)."""
     return Prefetch(
         "steps",
@@ -360,21 +401,11 @@ def _chain_prefetch() -> Prefetch:
 def approval_request_for_user(*, user, approval_request_id: int) -> ApprovalRequest:
     """One request the user may see (requester or approver, same company), with everything
     its page shows: people, job, timeline and the offers using it. Otherwise 404."""
-    if _reads_entries(user):
-        # One indexed probe of the user's entries instead of the visibility test over the chain.
-        visible = ApprovalRequest.objects.filter(
-            company_id=user.membership.company_id,
-            pk__in=_entries(user).filter(request_id=approval_request_id).values("request_id"),
-        )
-    else:
-        visible = _visible_to(user)
     return get_object_or_404(
-        visible
-        .select_related(
-            "company", "requester", "approver", "freelancer", "job", "resubmission_of"
-        )
+        _visible_one(user, approval_request_id)
+        .select_related("requester", "freelancer", "job", "resubmission_of")
         .prefetch_related(
-            _chain_prefetch(),
+            chain_prefetch(),
             Prefetch(
                 "transitions",
                 queryset=ApprovalTransition.objects.select_related("actor", "on_behalf_of").order_by(
@@ -389,6 +420,25 @@ def approval_request_for_user(*, user, approval_request_id: int) -> ApprovalRequ
                 "resubmissions", queryset=ApprovalRequest.objects.order_by("-created_at", "-id")
             ),
         ),
+        pk=approval_request_id,
+    )
+
+
+def _visible_one(user, approval_request_id: int) -> QuerySet:
+    if _reads_entries(user):
+        # One indexed probe of the user's entries instead of the visibility test over the chain.
+        return ApprovalRequest.objects.filter(
+            company_id=user.membership.company_id,
+            pk__in=_entries(user).filter(request_id=approval_request_id).values("request_id"),
+        )
+    return _visible_to(user)
+
+
+def approval_request_to_decide(*, user, approval_request_id: int) -> ApprovalRequest:
+    """One request the user may see, with what a decision's confirmation names (the requester
+    and the freelancer), without its page's chain and timeline; otherwise 404."""
+    return get_object_or_404(
+        _visible_one(user, approval_request_id).select_related("requester", "freelancer"),
         pk=approval_request_id,
     )
 
@@ -433,11 +483,13 @@ def decision_done_message(approval_request: ApprovalRequest, *, actor, from_emai
             f"Request {approval_request.get_state_display().lower()}. "
             f"{approval_request.requester} has been told."
         )
-    steps = list(approval_request.steps.order_by("position"))
-    active = next((step for step in steps if step.state == StepState.ACTIVE), None)
-    mine = (
-        StepApprover.objects.filter(request_id=approval_request.pk, approver_id=actor.pk)
-        .select_related("step").order_by("-decided_at").first()
+    # The chain as the decision left it (the service returns it prefetched).
+    active = next((step for step in rules.steps_of(approval_request) if step.state == StepState.ACTIVE), None)
+    own = [seat for seat in rules.seats_of(approval_request) if seat.approver_id == actor.pk]
+    # Latest decided last, undecided first (as PostgreSQL orders "-decided_at": NULLs first).
+    mine = max(
+        own, key=lambda seat: (seat.decided_at is None, seat.decided_at or approval_request.created_at),
+        default=None,
     )
     step_name = mine.step.name if mine else ""
     if active is not None and mine is not None and active.pk == mine.step_id:

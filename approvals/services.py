@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, prefetch_related_objects
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed
 
@@ -54,9 +54,10 @@ def approval_request_lock(*, approval_request_id: int) -> ApprovalRequest:
     Only the request's row is locked (``of=("self",)``), not its company's: decisions on
     different requests of one company never wait for each other.
     """
-    return ApprovalRequest.objects.select_for_update(of=("self",)).select_related("company").get(
-        pk=approval_request_id
-    )
+    return ApprovalRequest.objects.select_for_update(of=("self",)).select_related(
+        # What the decision's notifications and messages name (joined, not locked).
+        "company", "requester", "freelancer", "job", "resubmission_of",
+    ).get(pk=approval_request_id)
 
 
 def _apply(
@@ -341,16 +342,16 @@ def _decide(*, approval_request_id: int, actor, comment: str, approve: bool) -> 
     comment = comment.strip()
     with transaction.atomic():
         # The request's row lock orders every decision on it, the sweep (SKIP LOCKED) and
-        # the offer that uses it: each sees the chain as the previous one left it.
+        # the offer that uses it: each sees the chain as the previous one left it. So the chain
+        # is read once, under the lock, and serves the rule, the seat, the step's count, the
+        # next step and the notifications; what changes is written and mirrored in memory.
         approval_request = approval_request_lock(approval_request_id=approval_request_id)
+        prefetch_related_objects([approval_request], selectors.chain_prefetch())
         _check_can_decide(approval_request, actor)
-        seat = (
-            StepApprover.objects.select_related("step")
-            .filter(
-                request_id=approval_request.pk, approver_id=actor.pk,
-                decision=Decision.PENDING, step__state=StepState.ACTIVE,
-            )
-            .first()
+        seat = next(
+            (seat for seat in rules.seats_of(approval_request)
+             if seat.approver_id == actor.pk and rules.is_open(seat)),
+            None,
         )
         on_behalf_of = None
         if seat is None:  # the actor decides for an approver who is away
@@ -371,7 +372,7 @@ def _decide(*, approval_request_id: int, actor, comment: str, approve: bool) -> 
                    on_behalf_of=on_behalf_of)
             emails.send_decision(approval_request)
             return approval_request
-        approvals = StepApprover.objects.filter(step=step, decision=Decision.APPROVED).count()
+        approvals = sum(1 for other in step.approvers.all() if other.decision == Decision.APPROVED)
         if approvals < step.required_count:
             _audit(approval_request, actor=actor, name="approve", source=State.PENDING,
                    comment=comment, step_name=step.name, on_behalf_of=on_behalf_of)
@@ -380,12 +381,13 @@ def _decide(*, approval_request_id: int, actor, comment: str, approve: bool) -> 
         StepApprover.objects.filter(step=step, decision=Decision.PENDING).update(
             decision=Decision.NOT_NEEDED
         )
-        following = (
-            RequestStep.objects.filter(
-                request_id=approval_request.pk, position__gt=step.position, state=StepState.WAITING
-            )
-            .order_by("position")
-            .first()
+        for other in step.approvers.all():
+            if other.decision == Decision.PENDING:
+                other.decision = Decision.NOT_NEEDED
+        steps = rules.steps_of(approval_request)
+        following = next(
+            (later for later in steps if later.position > step.position and later.state == StepState.WAITING),
+            None,
         )
         if following is not None:
             following.state, following.activated_at = StepState.ACTIVE, now
@@ -393,14 +395,14 @@ def _decide(*, approval_request_id: int, actor, comment: str, approve: bool) -> 
             _audit(approval_request, actor=actor, name="approve", source=State.PENDING,
                    comment=comment, step_name=step.name, on_behalf_of=on_behalf_of)
             emails.send_step_passed(approval_request, step, following)
-            emails.send_step_activated(approval_request, following)
             return approval_request
         approval_request.decision_comment = comment
         approval_request.decided_by_names = ", ".join(
-            _decider_name(seat)
-            for seat in StepApprover.objects.filter(
-                request_id=approval_request.pk, decision=Decision.APPROVED
-            ).select_related("approver", "decided_by").order_by("step__position", "decided_at", "id")
+            _decider_name(approved)
+            for approved in sorted(
+                (other for other in rules.seats_of(approval_request) if other.decision == Decision.APPROVED),
+                key=lambda other: (other.step.position, other.decided_at, other.pk),
+            )
         )[:500]
         _apply(
             approval_request, "approve", actor=actor, comment=comment, step_name=step.name,

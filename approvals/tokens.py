@@ -84,7 +84,10 @@ def check_decision_token(token: str) -> TokenCheck:
     seats = StepApprover.objects.filter(request_id=request_id, approver_id=on_behalf_of or approver_id)
     if step_id is not None:
         seats = seats.filter(step_id=step_id)
-    seat = seats.select_related("step").order_by("step__position").first()
+    # The seat and its request in one read (what the page and the decision name).
+    seat = seats.select_related(
+        "step", "request__company", "request__requester", "request__freelancer", "request__job"
+    ).order_by("step__position").first()
     if seat is None:
         step_seats = StepApprover.objects.filter(request_id=request_id, step_id=step_id)
         if step_id is not None and step_seats.exists():
@@ -92,11 +95,7 @@ def check_decision_token(token: str) -> TokenCheck:
             moved = ApprovalRequest.objects.select_related("company", "requester").get(pk=request_id)
             return TokenCheck(status="moved", action=action, approval_request=moved, approver_id=approver_id)
         return TokenCheck(status="invalid")
-    approval_request = (
-        ApprovalRequest.objects.select_related("company", "requester", "freelancer", "job")
-        .filter(pk=request_id)
-        .first()
-    )
+    approval_request = seat.request
     check = TokenCheck(
         status="ok", action=action, approval_request=approval_request, approver_id=approver_id,
         seat=seat,

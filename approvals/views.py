@@ -29,6 +29,11 @@ from .forms import (
 from .tokens import check_decision_token
 
 PAGE_SIZE = 20
+# The dashboard's date column, per tab.
+DATE_COLUMNS = {
+    "pending": "Decide by", "approved": "Valid until", "declined": "Declined on",
+    "expired": "Expired on", "cancelled": "Cancelled on", "used": "Used since",
+}
 
 
 def _render_not_available(request, reason, *, status=403):
@@ -59,13 +64,14 @@ def dashboard(request):
     base = reverse("approvals:dashboard")
     tabs = [
         {
-            "key": key, "label": label, "count": selectors.count_label(counts[key]),
+            "key": key, "label": label, "count": selectors.count_label(counts[key], search),
             "url": f"{base}?{urlencode({'tab': key, **({'q': search} if search else {})})}",
         }
         for key, label, _ in selectors.TABS
     ]
     return render(request, "approvals/dashboard.html", {
         "page": page, "tab": tab, "tabs": tabs, "search": search, "nav_key": "approvals",
+        "date_column": DATE_COLUMNS[tab],
         "can_create": rules.can_create_request(request.user) is None,
         "is_approver": request.user.membership.is_approver,
     })
@@ -175,16 +181,19 @@ def decide(request, pk):
     A comment the form refuses (too long) is shown again with the message, so nothing typed
     is lost and nothing changes.
     """
-    approval_request = selectors.approval_request_for_user(user=request.user, approval_request_id=pk)
+    approval_request = selectors.approval_request_to_decide(user=request.user, approval_request_id=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
+        approval_request = selectors.approval_request_for_user(user=request.user, approval_request_id=pk)
         context = _detail_context(request, approval_request, decision_form=form)
         if "comment" in form.errors and context["can_decide"]:
             return render(request, "approvals/detail.html", context, status=400)
         messages.error(request, "Choose Approve or Decline.")
         return redirect("approvals:detail", approval_request.pk)
-    can_decide = rules.can_decide(request.user, approval_request) is None
-    if form.cleaned_data["decision"] == "decline" and can_decide:
+    # The service checks the rule under the row lock; asking here only spares a confirmation
+    # page for a decline that would be refused anyway.
+    decline = form.cleaned_data["decision"] == "decline"
+    if decline and rules.can_decide(request.user, approval_request) is None:
         confirmation = _confirm_decline(
             request, approval_request, comment=form.cleaned_data["comment"],
             cancel_url=reverse("approvals:detail", args=[approval_request.pk]), nav_key="approvals",
@@ -336,14 +345,16 @@ def email_decision(request, token):
             approval_request_id=check.approval_request.pk, seat=check.seat
         )
     # The person the link was sent to: the approver, or their delegate while they are away.
-    approver = request.user if request.user.is_authenticated else User.objects.get(pk=check.approver_id)
-    if check.status == "early":
-        context["refusal"] = rules.can_decide(approver, check.approval_request)
-    if check.ok:
+    approver = (
+        request.user if request.user.is_authenticated
+        else User.objects.select_related("membership").get(pk=check.approver_id)
+    )
+    if check.ok and check.seat.approver_id != approver.pk:
+        context["on_behalf_of"] = check.seat.approver
+    if check.status == "early" or (check.ok and (request.method != "POST" or check.action == "decline")):
         # They may have lost the right to decide since it was sent (role, delegation ended).
+        # An approval posted is checked by the service alone, under the row lock.
         context["refusal"] = rules.can_decide(approver, check.approval_request)
-        if check.seat.approver_id != approver.pk:
-            context["on_behalf_of"] = check.seat.approver
     if not check.ok or request.method != "POST":
         context["form"] = DecisionForm(initial={"decision": check.action})
         return render(request, "approvals/email_decision.html", context)
@@ -352,6 +363,7 @@ def email_decision(request, token):
     form = DecisionForm({"decision": check.action, "comment": request.POST.get("comment", "")})
     if not form.is_valid():
         context["form"] = form
+        context.setdefault("refusal", rules.can_decide(approver, check.approval_request))
         return render(request, "approvals/email_decision.html", context, status=400)
     comment = form.cleaned_data["comment"]
     if check.action == "decline" and context["refusal"] is None:
