@@ -356,3 +356,31 @@ class NotificationSetting(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.get_kind_display()} by email {'on' if self.email_enabled else 'off'}"
+
+
+class PageTouch(models.Model):
+    """A committed write that changed what some pages show, recorded against the scope whose pages
+    show it: one person (``u``, their user id), one client company (``c``, its id: every member's
+    pages) or everyone (``g``: a name, a company's name, the referral beta's rollout).
+
+    PostgreSQL triggers write these rows, once per statement and scope (accounts.db_triggers; each
+    app's migration names its tables), so no write path (a service, the admin, the expiry sweep's
+    SQL) can forget one. A reader's cached pages (accounts.pagecache) are keyed by the newest id and
+    the number of rows of their scopes: any later commit changes one or the other, whatever order
+    transactions commit in, and nothing is ever locked or updated in place. ``compact_page_touches``
+    keeps one row per scope.
+    """
+
+    class Kind(models.TextChoices):
+        EVERYONE = "g", "Everyone"
+        COMPANY = "c", "Company"
+        USER = "u", "User"
+
+    kind = models.CharField(max_length=1, choices=Kind.choices)
+    owner = models.BigIntegerField(default=0, help_text="The user's or company's id; 0 for everyone.")
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "owner", "id"], name="pagetouch_scope_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.owner} touched (#{self.pk})"

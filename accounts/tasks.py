@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import delivery
+from . import delivery, pagecache
 
 
 @shared_task(acks_late=True)
@@ -20,3 +20,10 @@ def relay_notifications() -> int:
     """Beat, every minute: deliver whatever is still due (a broker that was down at commit,
     a retry whose backoff is over, a worker that died mid-batch). Returns how many were sent."""
     return delivery.relay().sent
+
+
+@shared_task
+def compact_page_touches() -> int:
+    """Beat, every five minutes: one page touch per scope (accounts.pagecache). Returns how many
+    rows it deleted."""
+    return pagecache.compact_page_touches()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.confirmations import confirmation_required
 from accounts.decorators import client_required
 from accounts.models import User
+from accounts.pagecache import cached_for_reader
 from accounts.search import search_term
 from accounts.timezones import zone_of
 from jobs.terms import format_money
@@ -43,6 +44,7 @@ def _render_not_available(request, reason, *, status=403):
     )
 
 
+@cached_for_reader
 @client_required
 def dashboard(request):
     """Tabs by state with counts, search by freelancer or title, newest first, paginated."""
@@ -154,6 +156,7 @@ def _detail_context(request, approval_request, *, decision_form=None, cancel_for
     }
 
 
+@cached_for_reader
 @client_required
 def detail(request, pk):
     approval_request = selectors.approval_request_for_user(user=request.user, approval_request_id=pk)

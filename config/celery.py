@@ -36,6 +36,11 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.relay_notifications",
         "schedule": crontab(),  # every minute
     },
+    # The page cache's record of writes: one row per reader, company or everyone.
+    "compact-page-touches": {
+        "task": "accounts.tasks.compact_page_touches",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.confirmations import confirmation_required
 from accounts.decorators import client_required, freelancer_required
+from accounts.pagecache import cached_for_reader
 from accounts.pagination import counted_paginator
 from accounts.search import search_term
 from accounts.selectors import marketplace_freelancers
@@ -88,6 +89,7 @@ def job_for_freelancer(request, job_id):
     return render(request, "jobs/job_for_freelancer.html", {"job": job, "nav_key": "find-work"})
 
 
+@cached_for_reader
 @freelancer_required
 def invitations(request):
     tab = request.GET.get("tab", "pending")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.confirmations import confirmation_required
 from accounts.decorators import client_required, freelancer_required
+from accounts.pagecache import cached_for_reader
 from accounts.pagination import counted_paginator
 from accounts.search import search_term
 from approvals.models import State as ApprovalState
@@ -62,6 +63,7 @@ def _offer_list_page(request, *, selector, tab_labels, default_tab):
     }
 
 
+@cached_for_reader
 @client_required
 def offer_list(request):
     context = _offer_list_page(
@@ -83,6 +85,7 @@ FREELANCER_TABS = [
 ]
 
 
+@cached_for_reader
 @freelancer_required
 def freelancer_offers(request):
     context = _offer_list_page(

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from accounts.decorators import freelancer_required
+from accounts.pagecache import cached_for_reader
 from accounts.pagination import counted_paginator
 from jobs.models import Invite
 from jobs.selectors import invite_for_freelancer
@@ -13,6 +14,7 @@ from . import rules, selectors, services
 from .forms import ReferForm
 
 
+@cached_for_reader
 @freelancer_required
 def referral_list(request):
     counts = selectors.referral_counts(user=request.user)

@@ -25,6 +25,20 @@ def anymail_test_backend(settings):
 
 
 @pytest.fixture
+def client():
+    """Django's test client holding a CSRF cookie, as a browser does after its first page. The
+    page cache (accounts.pagecache) keeps and serves a reader's pages only then, so with it every
+    test that reads a page after a write also proves the write changed the page's key."""
+    from django.conf import settings
+    from django.middleware.csrf import _get_new_csrf_string
+    from django.test import Client
+
+    browser_like = Client()
+    browser_like.cookies[settings.CSRF_COOKIE_NAME] = _get_new_csrf_string()
+    return browser_like
+
+
+@pytest.fixture
 def password():
     from tests.factories.accounts import PASSWORD
 

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from ..pagecache import cached_for_reader
 from ..pagination import window_page
 from ..selectors import notification_setting_groups, notifications_for
 from ..services import notification_mark_read, notification_settings_save, notifications_mark_all_read
@@ -12,6 +13,7 @@ from .forms import NotificationSettingsForm
 PER_PAGE = 20
 
 
+@cached_for_reader
 @login_required
 def notification_list(request):
     """The signed-in user's notifications, newest first, Newer/Older pages without counting the

@@ -28,7 +28,11 @@ For each size, in a child process of its own (one database per size):
    after every POST run. When a run sends more POSTs than there are seats, the rest take the
    refused path (a redirect with a message): the table says how many POSTs decided.
 5. Each page's SQL is measured in-process with Django's test client (query count and SQL time,
-   median of 5), and EXPLAIN (ANALYZE) of its slowest query names its scans.
+   median of 5), and EXPLAIN (ANALYZE) of its slowest query names its scans: rendered (the page
+   cache off, as on a reader's first visit or their first after a change; "render ms" is the
+   whole in-process time of that render) and served from the reader's page cache ("kept").
+   The HTTP runs repeat one reader's requests, so after each worker's first render they measure
+   pages served from the cache (accounts.pagecache), as a reader meets them between changes.
 
 ``--smoke`` uses one tiny size and 1-second runs and falls back to a Python HTTP loop when wrk is
 missing (tests/config/test_bench_http_smoke.py runs it).
@@ -106,8 +110,11 @@ class Row:
     p99_ms: float = 0.0
     floor_p50_ms: float = 0.0
     floor_p99_ms: float = 0.0
-    queries: int = 0
+    queries: int = 0  # rendered: the page cache's key does not hold
     sql_ms: float = 0.0
+    render_ms: float = 0.0  # in-process wall time of a render (Python and SQL)
+    kept_queries: int = 0  # served from the reader's page cache
+    kept_sql_ms: float = 0.0
     main_query_ms: float = 0.0
     scans: str = ""
     errors: int = 0
@@ -200,7 +207,8 @@ def main(argv=None) -> int:
 
 
 def format_table(size: int, rows: list[Row]) -> str:
-    header = ("page", "req/s", "p50 ms", "p99 ms", "% of bare", "queries", "SQL ms", "main q ms", "targets")
+    header = ("page", "req/s", "p50 ms", "p99 ms", "% of bare", "queries", "SQL ms", "main q ms", "render ms",
+              "kept q", "kept SQL", "targets")
     lines = []
     for row in rows:
         floor = row.name in ("bare view", "bare POST view")
@@ -209,6 +217,9 @@ def format_table(size: int, rows: list[Row]) -> str:
             "100%" if floor else f"{row.share:.1f}%",
             "-" if floor else str(row.queries), "-" if floor else f"{row.sql_ms:.2f}",
             "-" if floor or row.method == "POST" else f"{row.main_query_ms:.2f}",
+            "-" if floor else f"{row.render_ms:.1f}",
+            "-" if floor or row.method == "POST" else str(row.kept_queries),
+            "-" if floor or row.method == "POST" else f"{row.kept_sql_ms:.2f}",
             "" if floor else "; ".join(f"{label} {'met' if ok else 'NOT met'}" for label, ok in targets(row)),
         ))
     widths = [max(len(line[i]) for line in [header, *lines]) for i in range(len(header) - 1)]
@@ -225,6 +236,8 @@ def format_table(size: int, rows: list[Row]) -> str:
     for row in rows:
         if row.scans:
             table.append(f"EXPLAIN {row.name}: {row.scans}")
+    table.append("queries, SQL ms, main q ms (its slowest statement), render ms: the page rendered (the "
+                 "page cache off); kept q, kept SQL: served from the reader's page cache")
     checks = [ok for row in rows if row.name not in ("bare view", "bare POST view") for _, ok in targets(row)]
     table.append(f"targets: {sum(checks)} met, {len(checks) - sum(checks)} NOT met "
                  f"(share >= {PAGE_SHARE_TARGET:g}% of the bare view, POSTs >= {POST_SHARE_TARGET:g}% of the "
@@ -436,9 +449,8 @@ def child(args) -> int:
         snapshot.drop()
         _purge_broker(env["CELERY_BROKER_URL"])
     for row in rows:
-        measured = sql_rows.get(row.name)
-        if measured:
-            row.queries, row.sql_ms, row.main_query_ms, row.scans = measured
+        for name, value in sql_rows.get(row.name, {}).items():
+            setattr(row, name, value)
     print()
     print(format_table(size, rows))
     if args.json:
@@ -621,11 +633,14 @@ class PoolSnapshot:
 # In-process SQL: query count, SQL time, the slowest query's plan.
 
 
-def measure_sql(target: Target, snapshot: PoolSnapshot):
+def measure_sql(target: Target, snapshot: PoolSnapshot) -> dict:
     """The target's query count, its SQL time (each statement timed around the driver call,
-    median of SQL_REPS requests after a warm-up) and its slowest SELECT's plan."""
+    median of SQL_REPS requests after a warm-up) and its slowest SELECT's plan, for a page
+    rendered (the page cache off: what a reader's first visit, or their first after a change,
+    costs) and, for a GET, served from the reader's page cache (what every other visit costs)."""
     from django.db import connection
     from django.test import Client
+    from django.test.utils import override_settings
 
     client = Client()
     if target.method == "GET":
@@ -633,7 +648,7 @@ def measure_sql(target: Target, snapshot: PoolSnapshot):
     else:
         lines = Path(target.pool).read_text().splitlines()[-(SQL_REPS + 1):]
         requests = [tuple(line.split("\t")[:2]) for line in lines]
-    counts, times, statements = [], [], []
+    statements = []
 
     def timed(execute, sql, params, many, context):
         start = time.perf_counter()
@@ -642,28 +657,41 @@ def measure_sql(target: Target, snapshot: PoolSnapshot):
         finally:
             statements.append((time.perf_counter() - start, sql, params))
 
-    for i, (path, cookie) in enumerate(requests):
-        client.cookies.clear()
-        for part in cookie.split("; "):
-            if part:
-                key, _, value = part.partition("=")
-                client.cookies[key] = value
-        statements.clear()
-        with connection.execute_wrapper(timed):
-            if target.method == "GET":
-                response = client.get(path)
-            else:
-                response = client.post(path, dict(p.split("=", 1) for p in target.body.split("&") if p))
-        if response.status_code not in (200, 302):
-            raise RuntimeError(f"{target.name}: {target.method} {path} answered {response.status_code}")
-        if i == 0:
-            continue  # warm-up
-        counts.append(len(statements))
-        times.append(sum(seconds for seconds, _, _ in statements) * 1000)
-    main_ms, scans = _explain_slowest(list(statements)) if target.method == "GET" else (0.0, "")
-    if target.method == "POST":
+    def run(requests):
+        counts, times, walls = [], [], []
+        for i, (path, cookie) in enumerate(requests):
+            client.cookies.clear()
+            for part in cookie.split("; "):
+                if part:
+                    key, _, value = part.partition("=")
+                    client.cookies[key] = value
+            statements.clear()
+            started = time.perf_counter()
+            with connection.execute_wrapper(timed):
+                if target.method == "GET":
+                    response = client.get(path)
+                else:
+                    response = client.post(path, dict(p.split("=", 1) for p in target.body.split("&") if p))
+            wall = (time.perf_counter() - started) * 1000
+            if response.status_code not in (200, 302):
+                raise RuntimeError(f"{target.name}: {target.method} {path} answered {response.status_code}")
+            if i == 0:
+                continue  # warm-up (and, with the page cache on, the render that fills it)
+            counts.append(len(statements))
+            times.append(sum(seconds for seconds, _, _ in statements) * 1000)
+            walls.append(wall)
+        return max(counts), statistics.median(times), statistics.median(walls)
+
+    result = {}
+    if target.method == "GET":
+        result["kept_queries"], result["kept_sql_ms"], _ = run(requests)
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        result["queries"], result["sql_ms"], result["render_ms"] = run(requests)
+    if target.method == "GET":
+        result["main_query_ms"], result["scans"] = _explain_slowest(list(statements))
+    else:
         snapshot.restore()
-    return max(counts), statistics.median(times), main_ms, scans
+    return result
 
 
 def _explain_slowest(statements) -> tuple[float, str]:

@@ -13,15 +13,16 @@ from tests.factories import approver
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, the delegation/escalation flags, the tab counts (with the top bar's count),
-# the page's ids, the requests, their seats with steps and approvers.
-APPROVER_DASHBOARD = 7
+# Rendered (the page cache's key does not hold): session, the page cache's key (the reader's
+# page touches, accounts.pagecache), user, the delegation/escalation flags, the tab counts (with
+# the top bar's count), the page's ids, the requests, their seats with steps and approvers.
+APPROVER_DASHBOARD = 8
 # The manager's Pending tab reads its ids in two statements (awaiting first, then the rest),
 # and has no top bar count.
-MANAGER_DASHBOARD = 8
-# Session, user, the flags, the request, steps, seats, timeline, offers, resubmissions, the
-# top bar's count.
-REQUEST_PAGE = 10
+MANAGER_DASHBOARD = 9
+# Session, the page cache's key, user, the flags, the request, steps, seats, timeline, offers,
+# resubmissions, the top bar's count.
+REQUEST_PAGE = 11
 # Session, user, the flags, the visible request; savepoint, lock, steps, seats; the seat, the
 # step, the step's other seats; the request, the audit entry; muted kinds, the notification,
 # its id; release.
