@@ -508,6 +508,11 @@ class DashboardEntry(models.Model):
     # The user has an undecided seat on the active step of a pending request.
     awaiting = models.BooleanField(default=False)
     is_requester = models.BooleanField(default=False)
+    # What the dashboard's search matches, copied so a search reads the index alone: the title,
+    # the marketplace freelancer's name, the BYO freelancer's name and email (separated by \x1f);
+    # and the marketplace freelancer's email, upper-cased, which matches only whole (it is private).
+    search_text = models.TextField(blank=True, default="")
+    freelancer_account_email = models.CharField(max_length=254, blank=True, default="")
 
     class Meta:
         verbose_name_plural = "dashboard entries"
@@ -517,9 +522,10 @@ class DashboardEntry(models.Model):
         indexes = [
             # A tab, newest first (the Pending tab: awaiting the user, then the rest), and
             # capped counts that read the index only.
+            # A search walks the same index, matching the included words without reading rows.
             models.Index(
                 fields=["user", "company", "state", "awaiting", "-created_at", "-request"],
-                include=["expires_at"], name="dashboard_entry_tab",
+                include=["expires_at", "search_text", "freelancer_account_email"], name="dashboard_entry_tab",
             ),
             # Open seats past their decision window that the sweep has not expired yet.
             models.Index(

@@ -19,6 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Upper
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -88,9 +89,15 @@ def _reads_entries(user) -> bool:
 
 
 def _entries(user, search: str = "") -> QuerySet:
-    """The user's dashboard entries in their company, matching the search."""
+    """The user's dashboard entries in their company, matching the search: what _search_q
+    matches on the request, read from the words copied onto the entry (and included in its
+    index), so a search never joins an entry to its request."""
     entries = DashboardEntry.objects.filter(user_id=user.pk, company_id=user.membership.company_id)
-    return entries.filter(_search_q(search, prefix="request__")) if search else entries
+    if not search:
+        return entries
+    return entries.filter(
+        Q(search_text__icontains=search) | Q(freelancer_account_email=Upper(Value(search)))
+    )
 
 
 def _visible_to(user) -> QuerySet:

@@ -218,3 +218,48 @@ def test_a_count_past_the_cap_shows_as_more_and_the_pages_go_on(client, monkeypa
     page = client.get(reverse("approvals:dashboard")).content.decode()
     assert '<span class="count">3+</span>' in page
     assert "Request 4" in page and "Request 0" in page
+
+
+def _byo(people, *, title, name, email):
+    return services.approval_request_create(
+        requester=people.manager, title=title, amount=Decimal("100"), contract_type="fixed", currency="USD",
+        start_date=timezone.localdate() + datetime.timedelta(days=7), freelancer=None,
+        freelancer_name=name, freelancer_email=email,
+    )
+
+
+def test_a_search_reads_the_words_copied_onto_the_entries_as_the_request_holds_them():
+    people = initech()
+    marketplace = ask(people, title="Search relevance")
+    byo = _byo(people, title="Payroll audit", name="Alan Turing", email="alan@byo.example")
+    name, email = people.freelancer.full_name, people.freelancer.email
+    for search, expected in [
+        ("relevance", {marketplace.pk}), ("PAYROLL", {byo.pk}), (name.split()[0].lower(), {marketplace.pk}),
+        ("turing", {byo.pk}), ("byo.exam", {byo.pk}),
+        # A marketplace freelancer's email matches only whole, in any case.
+        (email.upper(), {marketplace.pk}), (email[:4], set()), (email.split("@")[1], set()),
+    ]:
+        assert {pk for pk, _ in _indexed(people.manager, "pending", search)} == expected, search
+        assert {pk for pk, _ in _straightforward(people.manager, "pending", search)} == expected, search
+    # A title changed, a freelancer renamed: the entries follow.
+    ApprovalRequest.objects.filter(pk=byo.pk).update(title="Ledger migration")
+    people.freelancer.full_name = "Grace Renamed"
+    people.freelancer.save()
+    assert [pk for pk, _ in _indexed(people.manager, "pending", "ledger")] == [byo.pk]
+    assert [pk for pk, _ in _indexed(people.manager, "pending", "payroll")] == []
+    assert [pk for pk, _ in _indexed(people.manager, "pending", "renamed")] == [marketplace.pk]
+    assert [pk for pk, _ in _indexed(people.lead, "pending", "grace renamed")] == [marketplace.pk]
+
+
+def test_a_search_walks_the_tab_index_alone():
+    people = initech()
+    ask(people, title="Search relevance")
+    entries = selectors._entries(people.lead, "relevance").filter(state="pending")
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        sql, params = entries.values("request_id").query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+    assert "Index Only Scan using dashboard_entry_tab" in plan
+    assert "approvals_approvalrequest" not in plan
