@@ -39,7 +39,7 @@ CACHE_ALIAS = "pages"
 # The reader's scopes' touches (newest id and count each), their company and whether they are staff,
 # in one statement: index-only reads of pagetouch_scope_idx, the user's and membership's keys.
 _STAMPS = """
-SELECT u.is_staff, m.company_id,
+SELECT u.is_staff OR u.is_superuser, m.company_id,
     (SELECT concat(max(t.id), '.', count(*)) FROM accounts_pagetouch t WHERE t.kind = 'u' AND t.owner = u.id),
     (SELECT concat(max(t.id), '.', count(*)) FROM accounts_pagetouch t
         WHERE t.kind = 'c' AND t.owner = m.company_id),
@@ -78,7 +78,7 @@ def page_key(request) -> str | None:
     with connection.cursor() as cursor:
         cursor.execute(_STAMPS, [int(user_id)])
         row = cursor.fetchone()
-    if row is None or row[0]:  # gone, deactivated, or staff
+    if row is None or row[0]:  # gone, deactivated, staff or superuser
         return None
     parts = [
         str(user_id), *(stamp or "" for stamp in row[2:]), str(row[1] or ""),

@@ -7,7 +7,7 @@ Every query is scoped to the signed-in freelancer (their own invites) or the cli
 
 import re
 
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -83,8 +83,18 @@ _invite_related = (
 
 
 def invites_for_freelancer(*, user, state: str = "pending"):
-    """The freelancer's invites in one state, newest first, with job, company and referrer."""
-    return Invite.objects.filter(freelancer_id=user.pk, state=state).select_related(*_invite_related)
+    """The freelancer's invites in one state, newest first, with job, company and referrer.
+
+    The referrals (who referred this invite, whom the freelancer referred from it) come in one
+    query each rather than as four more joins of the list's query: PostgreSQL took 10 ms to plan
+    that ten-table join, against 0.3 ms to run it, on every render of the page."""
+    referral = Invite._meta.get_field("referral").related_model  # referrals' Referral: not imported
+    return Invite.objects.filter(freelancer_id=user.pk, state=state).select_related(
+        "job__company", "invited_by", "proposal"
+    ).prefetch_related(
+        Prefetch("referral", queryset=referral.objects.select_related("referrer")),
+        Prefetch("referral_made", queryset=referral.objects.select_related("referred")),
+    )
 
 
 def invite_counts_for_freelancer(*, user) -> dict:

@@ -2,7 +2,7 @@
 
 import hashlib
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 
 from jobs.models import Invite
 
@@ -52,7 +52,7 @@ def referrals_made_by(*, user):
     """The referrals this freelancer made, newest first, with job, person and outcome."""
     return (
         Referral.objects.filter(referrer_id=user.pk)
-        .select_related("job__company", "referred__freelancer_profile", "new_invite")
+        .select_related("job__company", "referred", "new_invite")
     )
 
 
@@ -60,7 +60,10 @@ def invites_referred_to(*, user):
     """The invites others referred to this freelancer, with the referrer's name."""
     return (
         Invite.objects.filter(freelancer_id=user.pk, source=Invite.Source.REFERRAL)
-        .select_related("job__company", "referral__referrer")
+        .select_related("job__company")
+        # The referral by its unique new_invite index, one query for the page's invites: joined,
+        # PostgreSQL hashed every referral in the table (25,000 at a million requests).
+        .prefetch_related(Prefetch("referral", queryset=Referral.objects.select_related("referrer")))
     )
 
 
