@@ -149,7 +149,7 @@ WHERE t.kind = fresh.kind AND t.owner = fresh.owner AND t.id < fresh.id
 
 
 def compact_page_touches() -> int:
-    """Keep one touch per scope (beat, every few minutes), so reading a key counts a few rows.
+    """Keep one touch per scope (beat, every minute), so reading a key counts a few rows.
     Returns how many rows were deleted. The cached pages of the compacted scopes render again."""
     if connection.vendor != "postgresql":
         return 0

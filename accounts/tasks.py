@@ -24,6 +24,6 @@ def relay_notifications() -> int:
 
 @shared_task
 def compact_page_touches() -> int:
-    """Beat, every five minutes: one page touch per scope (accounts.pagecache). Returns how many
+    """Beat, every minute: one page touch per scope (accounts.pagecache). Returns how many
     rows it deleted."""
     return pagecache.compact_page_touches()

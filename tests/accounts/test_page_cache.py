@@ -296,7 +296,7 @@ def test_compacting_keeps_one_touch_per_scope_and_changes_the_keys(desk):
     assert pagecache.page_key(request) not in (before, after)
 
 
-def test_beat_compacts_the_touches_every_five_minutes(desk):
+def test_beat_compacts_the_touches_every_minute(desk):
     from accounts.tasks import compact_page_touches
     from config.celery import app
 
