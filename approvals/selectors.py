@@ -304,7 +304,10 @@ def approval_requests_page(
         asked = 1
     limit = max(count_cap(search) + 1, (min(asked, MAX_PAGE) + 1) * page_size + 1)
     rows = DashboardRows(user=user, state=state, search=search, limit=limit)
-    if count is not None and count <= count_cap(search):
+    # The tab's count is exact up to the cap and says "more" past it (it counts the same
+    # entries, at most cap + 1 of them): it is the rows' count whenever it is under the cap or
+    # the pages asked for lie within it, so only a page past the cap counts again.
+    if count is not None and (count <= count_cap(search) or limit == count_cap(search) + 1):
         rows._count = count
     page = Paginator(rows, page_size).get_page(number)
     page.more = rows.count() >= limit

@@ -263,3 +263,32 @@ def test_a_search_walks_the_tab_index_alone():
         cursor.execute("RESET enable_seqscan")
     assert "Index Only Scan using dashboard_entry_tab" in plan
     assert "approvals_approvalrequest" not in plan
+
+
+def test_past_the_cap_the_first_pages_count_no_more_than_under_it(client, monkeypatch):
+    """At a million requests the busiest approver's tabs hold 20,000 rows, past the counts' cap:
+    the first pages reuse the tab's capped count; only a page past the cap counts again."""
+    from approvals import views
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    people = initech()
+    client.force_login(people.lead)
+    url = reverse("approvals:dashboard")
+
+    def rendered(path):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(path).content.decode()
+        return len(queries), page
+
+    for i in range(3):
+        ask(people, title=f"Request {i}", amount=str(Decimal(100 + i)))
+    under, _ = rendered(url)
+    for i in range(3, 9):
+        ask(people, title=f"Request {i}", amount=str(Decimal(100 + i)))
+    over, page = rendered(url)
+    assert over == under
+    assert '<span class="count">5+</span>' in page and "Request 8" in page
+    deep, page = rendered(url + "?page=4")
+    assert deep == under + 1
+    assert "Request 2" in page and "Request 1" in page
