@@ -56,8 +56,8 @@ TABS = [
 TAB_STATES = {key: state for key, _, state in TABS}
 # Tab counts stop here ("1,000+"): counting further would read every row of a busy tab.
 COUNT_CAP = 1000
-# A search's counts stop sooner ("100+"): each entry counted is joined to its request to match
-# the words, so a common word would otherwise read a thousand requests per tab.
+# A search's counts stop sooner ("100+"): each entry counted is matched against its words
+# (search_text), so a common word would otherwise count a thousand index entries per tab.
 SEARCH_COUNT_CAP = 100
 
 
@@ -215,8 +215,8 @@ def approval_request_tab_counts(*, user, search: str = "") -> dict[str, int]:
         cursor.execute(f"SELECT {', '.join(parts)}", params)
         row = cursor.fetchone()
     if counts_awaiting:
-        user._approvals_awaiting_count = row[-1]
-    return {key: count for (key, _, _), count in zip(TABS, row, strict=False)}
+        user._approvals_awaiting_count = row[len(TABS)]
+    return {key: count for (key, _, _), count in zip(TABS, row[:len(TABS)], strict=True)}
 
 
 def count_label(count: int, search: str = "") -> int | str:
