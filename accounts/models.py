@@ -363,7 +363,7 @@ class PageTouch(models.Model):
     show it: one person (``u``, their user id), one client company (``c``, its id: every member's
     pages) or everyone (``g``: a name, a company's name, the referral beta's rollout).
 
-    PostgreSQL triggers write these rows, once per statement and scope (accounts.db_triggers; each
+    PostgreSQL triggers write these rows, once per statement and scope (accounts.migration_ops; each
     app's migration names its tables), so no write path (a service, the admin, the expiry sweep's
     SQL) can forget one. A reader's cached pages (accounts.pagecache) are keyed by the newest id and
     the number of rows of their scopes: any later commit changes one or the other, whatever order

@@ -4,7 +4,7 @@ table exists and stays empty, and the page cache is off."""
 
 from django.db import migrations, models
 
-from accounts.db_triggers import touch_triggers
+from accounts.migration_ops import touch_triggers
 
 
 class Migration(migrations.Migration):

@@ -5,7 +5,7 @@ dashboard's entries are derived from the requests and chains, so their own write
 
 from django.db import migrations
 
-from accounts.db_triggers import touch_triggers
+from accounts.migration_ops import touch_triggers
 
 BY_REQUEST = (
     "SELECT 'c', r.company_id FROM changed JOIN approvals_approvalrequest r ON r.id = changed.request_id"

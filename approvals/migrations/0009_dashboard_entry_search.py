@@ -12,7 +12,7 @@ import importlib
 from django.conf import settings
 from django.db import migrations, models
 
-from accounts.db_triggers import RunSQLOnPostgres
+from accounts.migration_ops import RunSQLOnPostgres
 
 ENTRIES_0007 = importlib.import_module("approvals.migrations.0007_dashboard_entries")
 

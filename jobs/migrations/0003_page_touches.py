@@ -4,7 +4,7 @@ on its company's pages and its freelancer's."""
 
 from django.db import migrations
 
-from accounts.db_triggers import touch_triggers
+from accounts.migration_ops import touch_triggers
 
 
 class Migration(migrations.Migration):

@@ -5,7 +5,7 @@ for it."""
 
 from django.db import migrations
 
-from accounts.db_triggers import touch_triggers
+from accounts.migration_ops import touch_triggers
 
 FREELANCERS = (
     "SELECT 'u', {offer}.freelancer_id FROM {source} "

@@ -5,7 +5,7 @@ job's company's pages; the beta's rollout and overrides decide who sees the refe
 
 from django.db import migrations
 
-from accounts.db_triggers import touch_triggers
+from accounts.migration_ops import touch_triggers
 
 
 class Migration(migrations.Migration):

@@ -1,5 +1,7 @@
-"""The SQL of the PostgreSQL triggers that record page touches (accounts.models.PageTouch), for
-the migrations of every app whose rows a cached page shows (accounts.pagecache).
+"""Migration operations the apps share: PostgreSQL-only operations (SQLite, the embedded default,
+has no trigram indexes and no statement-level triggers with transition tables), and the SQL of
+the triggers that record page touches (accounts.models.PageTouch) for the migrations of every app
+whose rows a cached page shows (accounts.pagecache).
 
 Each app's migration names its table and says, as a query over the rows a statement changed
 (``changed``: the new rows of an INSERT, the old ones of a DELETE, both of an UPDATE), which scopes
@@ -12,10 +14,7 @@ existing call writes.
 from django.db import migrations
 
 
-class RunSQLOnPostgres(migrations.RunSQL):
-    """RunSQL on PostgreSQL only: SQLite (the embedded default) has no statement-level triggers
-    with transition tables, and the page cache is off there."""
-
+class _OnPostgresOnly:
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_forwards(app_label, schema_editor, from_state, to_state)
@@ -23,6 +22,14 @@ class RunSQLOnPostgres(migrations.RunSQL):
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class RunSQLOnPostgres(_OnPostgresOnly, migrations.RunSQL):
+    """RunSQL on PostgreSQL only (the triggers, their backfills)."""
+
+
+class AddIndexOnPostgres(_OnPostgresOnly, migrations.AddIndex):
+    """AddIndex on PostgreSQL only (trigram and other PostgreSQL index types)."""
 
 
 def _insert_touches(targets: str, rows: str) -> str:
