@@ -1,20 +1,28 @@
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, QuerySet
 
 from .models import Notification, User
+from .pagination import CappedCount
+
+# The bell counts unread notifications this far ("99+"): an approver at a million requests has
+# thousands unread, and counting them all on every page would grow with them.
+UNREAD_CAP = 99
+
+
+def unread_notifications(user_id) -> QuerySet:
+    """The user's unread notifications, as far as the bell counts them (served by the partial
+    index notification_unread_idx)."""
+    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).order_by().values("pk")[
+        :UNREAD_CAP + 1
+    ]
 
 
 def signed_in_users():
     """The signed-in user as every page needs them, in one query: the membership and its company
     (the top bar, every client page's scope), the freelancer profile (the top bar, My Proposals)
-    and the number of unread notifications (the bell; served by notification_unread_idx)."""
-    unread = (
-        Notification.objects.filter(recipient_id=OuterRef("pk"), read_at__isnull=True)
-        .order_by().values("recipient_id").annotate(count=Count("pk")).values("count")
-    )
+    and the number of unread notifications (the bell, up to UNREAD_CAP + 1)."""
     return User.objects.select_related("membership__company", "freelancer_profile").annotate(
-        unread_notification_count=Coalesce(Subquery(unread), 0)
+        unread_notification_count=CappedCount(unread_notifications(OuterRef("pk")))
     )
 
 

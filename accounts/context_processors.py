@@ -1,6 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
-from .models import Notification
+from .backends import UNREAD_CAP, unread_notifications
+from .pagination import capped_label
 from .paths import path_to
 
 
@@ -56,15 +57,14 @@ def _nav_paths() -> dict:
     }
 
 
-def _unread_count(request, user) -> int:
+def _unread_count(request, user) -> int | str:
     # A GET changes no notification, so the count loaded with the user at the start of the request
     # (accounts.backends.signed_in_users) is current; a POST that renders may have just written or
-    # read one of the reader's own, so it counts again. Served by the partial index
-    # notification_unread_idx (recipient, where read_at is null).
+    # read one of the reader's own, so it counts again. Either stops at UNREAD_CAP + 1 ("99+").
     loaded = getattr(user, "unread_notification_count", None)
-    if loaded is not None and request.method in ("GET", "HEAD"):
-        return loaded
-    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+    if loaded is None or request.method not in ("GET", "HEAD"):
+        loaded = unread_notifications(user.pk).count()
+    return capped_label(loaded, UNREAD_CAP)
 
 
 # The approvals app counts what awaits an approver's decision (their own seats, and those of

@@ -24,7 +24,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts import pagination
 from accounts.models import Company, User
+from accounts.pagination import capped_counts, capped_label, capped_page
 from jobs.terms import ContractType, format_money
 
 from . import delegation, rules
@@ -55,7 +57,7 @@ TABS = [
 ]
 TAB_STATES = {key: state for key, _, state in TABS}
 # Tab counts stop here ("1,000+"): counting further would read every row of a busy tab.
-COUNT_CAP = 1000
+COUNT_CAP = pagination.COUNT_CAP
 # A search's counts stop sooner ("100+"): each entry counted is matched against its words
 # (search_text), so a common word would otherwise count a thousand index entries per tab.
 SEARCH_COUNT_CAP = 100
@@ -153,17 +155,24 @@ def _awaiting(user) -> Exists:
 
 def awaiting_decision_count(user) -> int:
     """The number beside My Jobs > Approvals: requests awaiting the user's decision (their own
-    seats and those of approvers they decide for), pending and not past their deadline."""
+    seats and those of approvers they decide for), pending and not past their deadline. Like
+    the tabs' counts it stops at COUNT_CAP + 1 (awaiting_decision_label: "1,000+")."""
     membership = user.membership_or_none
     if membership is None:
         return 0
     if _reads_entries(user):
         if hasattr(user, "_approvals_awaiting_count"):  # counted with the dashboard's tabs
             return user._approvals_awaiting_count
-        return _awaiting_entries(user).count()
-    return ApprovalRequest.objects.filter(
+        return _awaiting_entries(user).order_by().values("pk")[:COUNT_CAP + 1].count()
+    count = ApprovalRequest.objects.filter(
         company_id=membership.company_id, state=State.PENDING, expires_at__gt=timezone.now()
     ).filter(_awaiting(user)).count()
+    return min(count, COUNT_CAP + 1)
+
+
+def awaiting_decision_label(user) -> int | str:
+    """The top bar's badge: awaiting_decision_count as shown ("1,000+" past the cap)."""
+    return count_label(awaiting_decision_count(user))
 
 
 def _awaiting_entries(user) -> QuerySet:
@@ -199,50 +208,34 @@ def approval_request_tab_counts(*, user, search: str = "") -> dict[str, int]:
         counts = _search(_visible_to(user), search).aggregate(**aggregates)
         return {key: min(count, count_cap(search) + 1) for key, count in counts.items()}
     entries = _entries(user, search)
-    parts, params = [], []
-    for _, _, state in TABS:
-        capped = entries.filter(state=state).values("pk")[:count_cap(search) + 1]
-        sql, part_params = capped.query.sql_with_params()
-        parts.append(f"(SELECT count(*) FROM ({sql}) AS capped)")
-        params.extend(part_params)
-    counts_awaiting = user.membership.is_approver
-    if counts_awaiting:
+    querysets = {key: entries.filter(state=state) for key, _, state in TABS}
+    if user.membership.is_approver:
         # The top bar's "awaiting your decision", in the same statement (awaiting_decision_count).
-        sql, part_params = _awaiting_entries(user).values("pk").query.sql_with_params()
-        parts.append(f"(SELECT count(*) FROM ({sql}) AS awaiting)")
-        params.extend(part_params)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)
-        row = cursor.fetchone()
-    if counts_awaiting:
-        user._approvals_awaiting_count = row[len(TABS)]
-    return {key: count for (key, _, _), count in zip(TABS, row[:len(TABS)], strict=True)}
+        # It does not follow the search: capped at COUNT_CAP whatever the search.
+        querysets["awaiting"] = _awaiting_entries(user)
+    counts = capped_counts(querysets, cap=count_cap(search), caps={"awaiting": COUNT_CAP})
+    if "awaiting" in counts:
+        user._approvals_awaiting_count = counts.pop("awaiting")
+    return counts
 
 
 def count_label(count: int, search: str = "") -> int | str:
     """A tab count as shown: the number, or "1,000+" ("100+" for a search) past the cap."""
-    cap = count_cap(search)
-    return f"{cap:,}+" if count > cap else count
+    return capped_label(count, count_cap(search))
 
 
 class DashboardRows:
     """One tab's requests for Django's Paginator, read from DashboardEntry: the ids of a page
     by index (newest first; in the Pending tab, those awaiting the user first), then the
-    requests themselves. ``count()`` is exact up to ``limit`` rows, which the caller sets past
-    the page asked for, so a count never reads the whole tab."""
+    requests themselves. It is counted only as far as capped_page asks (count_to), so a count
+    never reads the whole tab."""
 
-    def __init__(self, *, user, state: str, search: str, limit: int):
-        self.user, self.state, self.limit = user, state, limit
+    def __init__(self, *, user, state: str, search: str):
+        self.user, self.state = user, state
         self.entries = _entries(user, search).filter(state=state)
-        self._count = None
 
-    def count(self) -> int:
-        if self._count is None:
-            self._count = self.entries.values("pk")[:self.limit].count()
-        return self._count
-
-    def __len__(self):
-        return self.count()
+    def count_to(self, limit: int) -> int:
+        return self.entries.values("pk")[:limit].count()
 
     def _ids(self, entries: QuerySet, stop: int) -> list[tuple]:
         if not entries.query.combinator:
@@ -298,24 +291,10 @@ def approval_requests_page(
     if not _reads_entries(user):
         rows = approval_requests_for_dashboard(user=user, tab=tab, search=search)
         return Paginator(rows, page_size).get_page(number)
-    try:
-        asked = max(1, int(number))
-    except (TypeError, ValueError):
-        asked = 1
-    limit = max(count_cap(search) + 1, (min(asked, MAX_PAGE) + 1) * page_size + 1)
-    rows = DashboardRows(user=user, state=state, search=search, limit=limit)
-    # The tab's count is exact up to the cap and says "more" past it (it counts the same
-    # entries, at most cap + 1 of them): it is the rows' count whenever it is under the cap or
-    # the pages asked for lie within it, so only a page past the cap counts again.
-    if count is not None and (count <= count_cap(search) or limit == count_cap(search) + 1):
-        rows._count = count
-    page = Paginator(rows, page_size).get_page(number)
-    page.more = rows.count() >= limit
-    return page
-
-
-# The deepest page a dashboard tab pages to (200,000 rows): deeper, search or export.
-MAX_PAGE = 10_000
+    rows = DashboardRows(user=user, state=state, search=search)
+    if count is None:
+        count = rows.count_to(count_cap(search) + 1)
+    return capped_page(rows, page_size, number, count=count, cap=count_cap(search))
 
 
 def approval_requests_for_dashboard(*, user, tab: str = "pending", search: str = "") -> QuerySet:

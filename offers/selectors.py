@@ -1,9 +1,11 @@
 """Reads for offers pages. Every query is scoped to the user's company or freelancer profile."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts import pagination
+from accounts.pagination import capped_counts
 from approvals.models import ApprovalRequest
 from approvals.models import State as ApprovalState
 
@@ -11,6 +13,9 @@ from .models import Offer, OfferRevision
 from .services import approval_covers
 
 # Offers.
+
+# The tabs' counts stop here ("1,000+"; accounts.pagination.capped_counts).
+COUNT_CAP = pagination.COUNT_CAP
 
 OFFER_TABS = [
     ("sent", "Sent"),
@@ -40,12 +45,11 @@ def _search_offers(offers, search: str):
 
 
 def _state_counts(offers) -> dict:
-    """The count of each state in one query, plus "all"."""
-    counts = offers.aggregate(
-        all=Count("id"),
-        **{state: Count("id", filter=Q(state=state)) for state, _ in OFFER_TABS if state != "all"},
+    """The count of each state, plus "all", in one query; each stops at COUNT_CAP + 1 (shown
+    "1,000+"), so a busy company's tabs read at most that many index entries each."""
+    return capped_counts(
+        {state: _in_tab(offers, state) for state, _ in OFFER_TABS}, cap=COUNT_CAP
     )
-    return counts
 
 
 def _in_tab(offers, tab: str):

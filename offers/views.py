@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.confirmations import confirmation_required
 from accounts.decorators import client_required, freelancer_required
 from accounts.pagecache import cached_for_reader
-from accounts.pagination import counted_paginator
+from accounts.pagination import IdsFirst, capped_label, capped_page
 from accounts.search import search_term
 from approvals.models import State as ApprovalState
 from approvals.selectors import approval_request_terms, approvers_cell
@@ -46,7 +46,10 @@ def _tabs(tab_labels, counts, search):
     def url(key):
         return "?" + urlencode({"tab": key, **({"q": search} if search else {})})
 
-    return [{"label": label, "url": url(key), "key": key, "count": counts[key]} for key, label in tab_labels]
+    return [
+        {"label": label, "url": url(key), "key": key, "count": capped_label(counts[key], selectors.COUNT_CAP)}
+        for key, label in tab_labels
+    ]
 
 
 def _offer_list_page(request, *, selector, tab_labels, default_tab):
@@ -55,11 +58,13 @@ def _offer_list_page(request, *, selector, tab_labels, default_tab):
         tab = default_tab
     search = search_term(request)
     offers, counts = selector(user=request.user, tab=tab, search=search)
-    page = counted_paginator(offers, 20, count=counts[tab]).get_page(request.GET.get("page"))
+    page = capped_page(
+        IdsFirst(offers), 20, request.GET.get("page"), count=counts[tab], cap=selectors.COUNT_CAP
+    )
     return {
         "page": page, "tab": tab, "search": search, "tabs": _tabs(tab_labels, counts, search),
         # For the empty state: "no offers at all" is not the same as "none in this tab".
-        "total": counts["all"], "tab_label": dict(tab_labels)[tab],
+        "total": capped_label(counts["all"], selectors.COUNT_CAP), "tab_label": dict(tab_labels)[tab],
     }
 
 

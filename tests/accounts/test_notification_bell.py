@@ -81,7 +81,8 @@ def test_the_bell_is_counted_in_the_query_that_loads_the_signed_in_user(client):
     counts = queries_on(client, "/proposals/invitations/", "accounts_notification")
     assert len(counts) == 1
     assert counts[0].startswith('SELECT "accounts_user"."id"')
-    assert "COUNT(" in counts[0] and '"read_at" IS NULL' in counts[0]
+    assert "COUNT(" in counts[0].upper() and '"read_at" IS NULL' in counts[0]
+    assert "LIMIT 100" in counts[0]  # counted up to the cap + 1
 
 
 def test_the_decision_count_is_one_query_for_approvers_and_none_for_others(client):
@@ -102,3 +103,32 @@ def test_pages_without_the_top_bar_run_no_count_of_their_own(admin_client):
     # The count rides in the user's own query (accounts.backends), never a query of its own.
     counts = queries_on(admin_client, "/admin/", "accounts_notification")
     assert all(sql.startswith('SELECT "accounts_user"."id"') for sql in counts)
+
+
+def test_the_bell_counts_no_further_than_its_cap(client, monkeypatch):
+    """An approver at a million requests has thousands unread: the bell says "3+" past its cap
+    (99 in production) rather than count them all on every page."""
+    from accounts import backends, context_processors
+
+    monkeypatch.setattr(backends, "UNREAD_CAP", 3)
+    monkeypatch.setattr(context_processors, "UNREAD_CAP", 3)
+    talent = freelancer()
+    NotificationFactory.create_batch(6, recipient=talent)
+    client.force_login(talent)
+    body = client.get("/proposals/invitations/").content.decode()
+    assert 'aria-label="Notifications, 3+ unread"' in body
+    assert 'Notifications <span class="count bell-count">3+</span>' in body
+    # The user's row carries the count, read no further than the cap + 1.
+    assert backends.signed_in_users().get(pk=talent.pk).unread_notification_count == 4
+
+
+def test_the_bell_under_its_cap_is_exact(client, monkeypatch):
+    from accounts import backends, context_processors
+
+    monkeypatch.setattr(backends, "UNREAD_CAP", 3)
+    monkeypatch.setattr(context_processors, "UNREAD_CAP", 3)
+    talent = freelancer()
+    NotificationFactory.create_batch(3, recipient=talent)
+    client.force_login(talent)
+    body = client.get("/proposals/invitations/").content.decode()
+    assert 'Notifications <span class="count bell-count">3</span>' in body

@@ -118,8 +118,8 @@ def _straightforward(user, tab, search=""):
 
 
 def _indexed(user, tab, search=""):
-    rows = selectors.DashboardRows(user=user, state=selectors.TAB_STATES[tab], search=search, limit=10**6)
-    return [(row.pk, row.awaiting_me) for row in rows[0:rows.count()]]
+    rows = selectors.DashboardRows(user=user, state=selectors.TAB_STATES[tab], search=search)
+    return [(row.pk, row.awaiting_me) for row in rows[0:rows.count_to(10**6)]]
 
 
 def test_indexed_reads_return_the_rows_of_the_straightforward_query():
@@ -292,3 +292,27 @@ def test_past_the_cap_the_first_pages_count_no_more_than_under_it(client, monkey
     deep, page = rendered(url + "?page=4")
     assert deep == under + 1
     assert "Request 2" in page and "Request 1" in page
+
+
+def test_the_awaiting_badge_stops_at_the_cap_like_the_tabs(client, monkeypatch):
+    """The busiest approver has thousands of requests awaiting them at a million rows: the top
+    bar's badge counts no further than the tabs do ("3+" here), on every page it shows."""
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    people = initech()
+    for i in range(5):
+        ask(people, title=f"Request {i}", amount=str(Decimal(100 + i)))
+    assert selectors.awaiting_decision_count(people.lead) == 4
+    client.force_login(people.lead)
+    badge = '<span class="count">3+<span class="visually-hidden"> awaiting your decision</span>'
+    for url in (reverse("approvals:dashboard"), reverse("notifications:list")):
+        assert badge in client.get(url).content.decode(), url
+
+
+def test_the_awaiting_badge_is_exact_under_the_cap(client, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    people = initech()
+    for i in range(2):
+        ask(people, title=f"Request {i}", amount=str(Decimal(100 + i)))
+    client.force_login(people.lead)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert '<span class="count">2<span class="visually-hidden"> awaiting your decision</span>' in page
