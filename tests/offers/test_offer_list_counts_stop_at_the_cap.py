@@ -55,6 +55,9 @@ def test_pages_past_the_cap_are_reached_and_say_more_follow(client, manager, cap
     assert third.number == 3 and len(third.object_list) == 5 and third.more is False
     shown = [offer.pk for p in (page, second, third) for offer in p.object_list]
     assert sorted(shown) == sorted(offer.pk for offer in offers)
+    # Read ids first (accounts.pagination.IdsFirst), the pages hold the list's rows in its order.
+    rows, _ = selectors.offers_for_company(user=manager, tab="all")
+    assert shown == [offer.pk for offer in rows]
 
 
 def test_the_freelancer_list_counts_stop_at_the_cap_too(client, talent, cap):
