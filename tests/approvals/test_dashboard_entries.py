@@ -100,6 +100,34 @@ def test_entries_follow_every_write_path():
     assert_entries_follow_the_chain()
 
 
+def _row_version(user, request) -> str:
+    """Where the entry's current row version lies: an UPDATE writes a new one elsewhere."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ctid::text FROM approvals_dashboardentry WHERE user_id = %s AND request_id = %s",
+            [user.pk, request.pk],
+        )
+        return cursor.fetchone()[0]
+
+
+def test_a_decision_updates_the_entries_in_place():
+    """A decision rewrites only the entries whose values changed, in place: the request's
+    entries keep their rows (not deleted and inserted again on each of the decision's UPDATEs),
+    and a person whose entry did not change is not written at all."""
+    people = initech()
+    request = ask(people, title="Two steps")  # lead, then finance (cfo, controller)
+    rows = dict(DashboardEntry.objects.filter(request=request).values_list("user_id", "id"))
+    requester_version = _row_version(people.manager, request)
+    services.approval_request_approve(approval_request_id=request.pk, actor=people.lead)  # step passes
+    assert_entries_follow_the_chain()
+    assert dict(DashboardEntry.objects.filter(request=request).values_list("user_id", "id")) == rows
+    assert _row_version(people.manager, request) == requester_version  # unchanged: not rewritten
+    services.approval_request_approve(approval_request_id=request.pk, actor=people.cfo)
+    services.approval_request_approve(approval_request_id=request.pk, actor=people.controller)
+    assert_entries_follow_the_chain()
+    assert dict(DashboardEntry.objects.filter(request=request).values_list("user_id", "id")) == rows
+
+
 def test_backfill_rebuilds_existing_requests_set_based():
     people = initech()
     for i in range(5):
