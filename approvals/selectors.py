@@ -102,10 +102,11 @@ def _entries(user, search: str = "") -> QuerySet:
     )
 
 
-def _visible_to(user) -> QuerySet:
+def _visible_to(user, *, also: Q | None = None) -> QuerySet:
     """The requests the user made, and those with the user among the approvers of any step
     (a later step's approvers see the request before they can act on it); and, for an escalation
-    contact of the company's policy, the requests escalated to them (the email links there)."""
+    contact of the company's policy, the requests escalated to them (the email links there);
+    and those ``also`` matches, in the user's company."""
     membership = user.membership_or_none
     if membership is None:
         return ApprovalRequest.objects.none()
@@ -117,8 +118,9 @@ def _visible_to(user) -> QuerySet:
             request_id=OuterRef("pk"), approver_id__in=delegators, decision=Decision.PENDING,
             step__state=StepState.ACTIVE,
         )
+    visible = Q(requester_id=user.pk) | Exists(StepApprover.objects.filter(seats)) | _escalated_to(user)
     return ApprovalRequest.objects.filter(company_id=membership.company_id).filter(
-        Q(requester_id=user.pk) | Exists(StepApprover.objects.filter(seats)) | _escalated_to(user)
+        visible | also if also is not None else visible
     )
 
 
@@ -414,13 +416,34 @@ def approval_request_for_user(*, user, approval_request_id: int) -> ApprovalRequ
 
 
 def _visible_one(user, approval_request_id: int) -> QuerySet:
+    """One request's visibility (its page, a decision): the dashboard's, and a request the user
+    decided for an approver who was away, which no longer waits for them once decided (the page
+    a delegate lands on after deciding)."""
+    decided_for_others = Q(Exists(StepApprover.objects.filter(
+        request_id=OuterRef("pk"), decided_by_id=user.pk
+    ).exclude(approver_id=user.pk)))
     if _reads_entries(user):
         # One indexed probe of the user's entries instead of the visibility test over the chain.
-        return ApprovalRequest.objects.filter(
-            company_id=user.membership.company_id,
-            pk__in=_entries(user).filter(request_id=approval_request_id).values("request_id"),
+        return ApprovalRequest.objects.filter(company_id=user.membership.company_id).filter(
+            Q(pk__in=_entries(user).filter(request_id=approval_request_id).values("request_id"))
+            | decided_for_others
         )
-    return _visible_to(user)
+    return _visible_to(user, also=decided_for_others)
+
+
+def is_visible_to(user, approval_request: ApprovalRequest) -> bool:
+    """Whether the user may see a request whose chain is loaded (a decision's locked read), as
+    the pages decide it: its requester or an approver of any of its steps, in their own company,
+    without a query; anyone else (a delegate, an escalation contact, a stranger) by the pages'
+    own test, one query."""
+    membership = user.membership_or_none
+    if membership is None or membership.company_id != approval_request.company_id:
+        return False
+    if approval_request.requester_id == user.pk or any(
+        seat.approver_id == user.pk for seat in rules.seats_of(approval_request)
+    ):
+        return True
+    return _visible_one(user, approval_request.pk).filter(pk=approval_request.pk).exists()
 
 
 def approval_request_to_decide(*, user, approval_request_id: int) -> ApprovalRequest:

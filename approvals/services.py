@@ -48,6 +48,11 @@ class ApprovalError(Exception):
     """A refused action, with a message fit to show the user."""
 
 
+class NotVisible(Exception):
+    """The request does not exist or the actor may not see it: the page answers 404, naming
+    nothing (only raised to a caller that asked, with ``must_see``)."""
+
+
 def approval_request_lock(*, approval_request_id: int) -> ApprovalRequest:
     """Fetch a request with a row lock (call inside transaction.atomic).
 
@@ -312,7 +317,7 @@ def _check_can_decide(approval_request: ApprovalRequest, actor) -> None:
 
 
 def approval_request_approve(
-    *, approval_request_id: int, actor, comment: str = ""
+    *, approval_request_id: int, actor, comment: str = "", must_see: bool = False
 ) -> ApprovalRequest:
     """An approver of the active step approves.
 
@@ -322,8 +327,14 @@ def approval_request_approve(
     approved (pending → approved) and usable for the company's validity window
     (Company.approval_validity_days from now); the requester is emailed. Every approval is one
     audit entry. Refused after the decision window has passed.
+
+    ``must_see``: the caller has not read the request yet (the request page's approval); one
+    the actor may not see raises NotVisible, as the page would answer 404, before any rule.
     """
-    return _decide(approval_request_id=approval_request_id, actor=actor, comment=comment, approve=True)
+    return _decide(
+        approval_request_id=approval_request_id, actor=actor, comment=comment, approve=True,
+        must_see=must_see,
+    )
 
 
 def approval_request_decline(
@@ -338,15 +349,25 @@ def approval_request_decline(
     return _decide(approval_request_id=approval_request_id, actor=actor, comment=comment, approve=False)
 
 
-def _decide(*, approval_request_id: int, actor, comment: str, approve: bool) -> ApprovalRequest:
+def _decide(
+    *, approval_request_id: int, actor, comment: str, approve: bool, must_see: bool = False
+) -> ApprovalRequest:
     comment = comment.strip()
     with transaction.atomic():
         # The request's row lock orders every decision on it, the sweep (SKIP LOCKED) and
         # the offer that uses it: each sees the chain as the previous one left it. So the chain
-        # is read once, under the lock, and serves the rule, the seat, the step's count, the
-        # next step and the notifications; what changes is written and mirrored in memory.
-        approval_request = approval_request_lock(approval_request_id=approval_request_id)
+        # is read once, under the lock, and serves the visibility, the rule, the seat, the
+        # step's count, the next step and the notifications; what changes is written and
+        # mirrored in memory.
+        try:
+            approval_request = approval_request_lock(approval_request_id=approval_request_id)
+        except ApprovalRequest.DoesNotExist:
+            if must_see:
+                raise NotVisible from None
+            raise
         prefetch_related_objects([approval_request], selectors.chain_prefetch())
+        if must_see and not selectors.is_visible_to(actor, approval_request):
+            raise NotVisible
         _check_can_decide(approval_request, actor)
         seat = next(
             (seat for seat in rules.seats_of(approval_request)
@@ -481,7 +502,7 @@ def step_approver_reassign(*, step_approver_id: int, new_approver, actor, reason
 def approval_request_decide(
     *, approval_request_id: int, actor, decision: str, comment: str = ""
 ) -> ApprovalRequest:
-    """Approve or decline, by name (the request page and the one-click links post this)."""
+    """Approve or decline, by name (the one-click links and the bulk decisions post this)."""
     if decision == "approve":
         return approval_request_approve(
             approval_request_id=approval_request_id, actor=actor, comment=comment

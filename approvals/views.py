@@ -4,7 +4,7 @@ import csv
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -182,10 +182,25 @@ def decide(request, pk):
     """Approve or decline from the request page (the approver only).
 
     A comment the form refuses (too long) is shown again with the message, so nothing typed
-    is lost and nothing changes.
+    is lost and nothing changes. An approval asks no confirmation, so the service reads the
+    request once, under its lock, and answers 404 as the page does for a request the user may
+    not see; a decline reads it first, for the confirmation.
     """
-    approval_request = selectors.approval_request_to_decide(user=request.user, approval_request_id=pk)
     form = DecisionForm(request.POST)
+    if form.is_valid() and form.cleaned_data["decision"] == "approve":
+        try:
+            decided = services.approval_request_approve(
+                approval_request_id=pk, actor=request.user, comment=form.cleaned_data["comment"],
+                must_see=True,
+            )
+        except services.NotVisible:
+            raise Http404("No approval request matches the given query.") from None
+        except services.ApprovalError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, selectors.decision_done_message(decided, actor=request.user))
+        return redirect("approvals:detail", pk)
+    approval_request = selectors.approval_request_to_decide(user=request.user, approval_request_id=pk)
     if not form.is_valid():
         approval_request = selectors.approval_request_for_user(user=request.user, approval_request_id=pk)
         context = _detail_context(request, approval_request, decision_form=form)
@@ -193,10 +208,9 @@ def decide(request, pk):
             return render(request, "approvals/detail.html", context, status=400)
         messages.error(request, "Choose Approve or Decline.")
         return redirect("approvals:detail", approval_request.pk)
-    # The service checks the rule under the row lock; asking here only spares a confirmation
-    # page for a decline that would be refused anyway.
-    decline = form.cleaned_data["decision"] == "decline"
-    if decline and rules.can_decide(request.user, approval_request) is None:
+    # A decline. The service checks the rule under the row lock; asking here only spares a
+    # confirmation page for a decline that would be refused anyway.
+    if rules.can_decide(request.user, approval_request) is None:
         confirmation = _confirm_decline(
             request, approval_request, comment=form.cleaned_data["comment"],
             cancel_url=reverse("approvals:detail", args=[approval_request.pk]), nav_key="approvals",
@@ -204,9 +218,8 @@ def decide(request, pk):
         if confirmation:
             return confirmation
     try:
-        decided = services.approval_request_decide(
-            approval_request_id=approval_request.pk, actor=request.user,
-            decision=form.cleaned_data["decision"], comment=form.cleaned_data["comment"],
+        decided = services.approval_request_decline(
+            approval_request_id=approval_request.pk, actor=request.user, comment=form.cleaned_data["comment"],
         )
     except services.ApprovalError as exc:
         messages.error(request, str(exc))

@@ -59,6 +59,31 @@ def test_the_delegate_decides_on_behalf_and_the_trail_and_page_say_so(client, pe
     assert "by Bea Backup on behalf of Leo Lead" in page
 
 
+def test_the_delegate_approves_from_the_request_page(client, people):
+    """The page's approval reads the request once, under its lock: a delegate, who holds no seat
+    of the request, still sees it there (the pages' own test) and decides for the approver; then
+    lands on the request page, which they keep seeing with what they did."""
+    away(people.lead, people.backup)
+    approval_request = ask(people)
+    client.force_login(people.backup)
+    response = client.post(reverse("approvals:decide", args=[approval_request.pk]),
+                           {"decision": "approve"}, follow=True)
+    assert response.status_code == 200
+    assert "by Bea Backup on behalf of Leo Lead" in response.content.decode()
+    seat = approval_request.step_approvers.get(approver=people.lead)
+    assert (seat.decision, seat.decided_by) == ("approved", people.backup)
+
+
+def test_a_later_steps_approver_is_told_to_wait_not_refused_the_page(client, people):
+    approval_request = ask(people)  # Team lead first, then Finance
+    client.force_login(people.cfo)
+    response = client.post(reverse("approvals:decide", args=[approval_request.pk]),
+                           {"decision": "approve"}, follow=True)
+    assert response.status_code == 200
+    assert "comes later" in response.content.decode()
+    assert approval_request.step_approvers.get(approver=people.cfo).decision == "pending"
+
+
 def test_decisions_already_waiting_go_to_the_delegate_when_the_period_starts(people):
     approval_request = ask(people)
     away(people.lead, people.backup)

@@ -23,13 +23,13 @@ MANAGER_DASHBOARD = 9
 # Session, the page cache's key, user, the flags, the request, steps, seats, timeline, offers,
 # resubmissions, the top bar's count.
 REQUEST_PAGE = 11
-# Session, user, the flags, the visible request; savepoint, lock, steps, seats; the seat, the
-# step, the step's other seats; the request, the audit entry; muted kinds, the notification,
-# its id; release.
-APPROVE_POST_FINAL = 17
+# Session, user; savepoint, lock, steps, seats (which also say the approver may see it: no read
+# before the lock); the seat, the step, the step's other seats; the request, the audit entry;
+# muted kinds, the notification, its id; release.
+APPROVE_POST_FINAL = 15
 # As above, the request's row unchanged but the next step activated, and its approvers'
 # delegations read: the requester's and every next approver's notifications in one write.
-APPROVE_POST_STEP_PASSED = 18
+APPROVE_POST_STEP_PASSED = 16
 # The token's seat and request, the approver with their membership; then the decision as above.
 EMAIL_APPROVE_POST_FINAL = 15
 

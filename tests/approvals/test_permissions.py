@@ -210,3 +210,12 @@ def test_request_page_runs_a_fixed_number_of_queries(
     ])
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_approving_a_request_that_does_not_exist_answers_404(client, team, approval_request):
+    client.force_login(team.approver)
+    missing = reverse("approvals:decide", args=[approval_request.pk + 1000])
+    response = client.post(missing, {"decision": "approve"})
+    assert response.status_code == 404
+    approval_request.refresh_from_db()
+    assert approval_request.state == State.PENDING
