@@ -4,11 +4,14 @@ called through the WSGI handler as gunicorn calls it, with no network and no wrk
 
     python -m benchmarks.http.profile --size 100000 --pages offer,inbox      # ms per request
     python -m benchmarks.http.profile --size 100000 --pages inbox --profile  # and cProfile's top
+    python -m benchmarks.http.profile --size 100000 --pages approve --profile  # the approve POSTs
 
 It prints each page's median milliseconds over --requests calls (after a warm-up), of which SQL
 (the time in the database driver) and the rest, Python; the bare view's beside them; and with
 --profile the functions that cost the most (cumulative and own time), which is where to look
-when a page is slow in Python rather than in SQL.
+when a page is slow in Python rather than in SQL. The approve POSTs (named in --pages) each
+decide a different pending seat, as in the HTTP runs, against the bare POST view; the decided rows
+are put back afterwards.
 """
 
 import argparse
@@ -31,6 +34,7 @@ def main(argv=None) -> int:
     parser.add_argument("--pages", help="comma-separated parts of page names (default: all GET pages)")
     parser.add_argument("--requests", type=int, default=300, help="calls per page (default 300)")
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions per page")
+    parser.add_argument("--dump", help="with --profile: also write the last page's profile to this file")
     parser.add_argument("--top", type=int, default=25, help="functions shown with --profile")
     parser.add_argument("--database-url",
                         default=os.environ.get("BENCH_HTTP_DATABASE_URL", DEFAULT_DATABASE_URL))
@@ -45,28 +49,64 @@ def main(argv=None) -> int:
     from django.db import connection
     from django.test.client import RequestFactory
 
-    from .run import _targets
+    from .run import PoolSnapshot, _targets
 
     app = WSGIHandler()
-    targets, floor_get, _, _ = _targets(_people(), port=None)
-    targets = [t for t in targets if t.method == "GET"]
+    targets, floor_get, floor_post, pool = _targets(_people(), port=None)
     if args.pages:
         wanted = [part.strip().lower() for part in args.pages.split(",") if part.strip()]
         targets = [t for t in targets if any(part in t.name.lower() for part in wanted)]
+    else:
+        targets = [t for t in targets if t.method == "GET"]
+    posts = [t for t in targets if t.method == "POST"]
+    floors = [floor_get] if len(posts) < len(targets) else []
+    floors += [floor_post] if posts else []
     factory = RequestFactory()
+    # A POST target's pool: (path, cookie, csrf token) per seat, each used once. The two approve
+    # POSTs list the same seats: one takes them from the end, the other from the start.
+    lines = {}
+    for index, target in enumerate([*posts, *floors[-1:]] if posts else []):
+        with open(target.pool) as pool_file:
+            seats = [line.split("\t") for line in pool_file.read().splitlines()]
+        lines[target.name] = seats[::-1] if index % 2 else seats
 
     def call(target):
-        path, _, query = target.path.partition("?")
-        environ = factory._base_environ(PATH_INFO=path, QUERY_STRING=query, REQUEST_METHOD="GET",
-                                        HTTP_COOKIE=target.cookie or "")
+        if target.method == "POST":
+            seats = lines[target.name]
+            path, cookie, token = seats.pop() if len(seats) > 1 else seats[0]
+            body = target.body.encode()
+            environ = factory._base_environ(
+                PATH_INFO=path, REQUEST_METHOD="POST", HTTP_COOKIE=cookie, HTTP_X_CSRFTOKEN=token,
+                CONTENT_TYPE="application/x-www-form-urlencoded", CONTENT_LENGTH=str(len(body)),
+                **{"wsgi.input": io.BytesIO(body)},
+            )
+        else:
+            path, _, query = target.path.partition("?")
+            environ = factory._base_environ(PATH_INFO=path, QUERY_STRING=query, REQUEST_METHOD="GET",
+                                            HTTP_COOKIE=target.cookie or "")
         chunks = []
         response = app(environ, lambda status, headers, exc_info=None: chunks.append(status))
         body = b"".join(response)
         response.close()
-        if not chunks[0].startswith("200"):
+        if not chunks[0].startswith("302" if target.method == "POST" and target not in floors else "200"):
             raise SystemExit(f"{target.name}: {chunks[0]}")
         return body
 
+    snapshot = PoolSnapshot(pool["request_ids"]) if posts else None
+    if snapshot:
+        needed = len(posts) * (20 + args.requests * (2 if args.profile else 1))
+        if pool["seats"] < needed:
+            raise SystemExit(f"{pool['seats']} pending seats, {needed} POSTs asked: use fewer --requests")
+        snapshot.take()
+    try:
+        return _measure(args, [*floors, *targets], floors, call, connection)
+    finally:
+        if snapshot:
+            snapshot.restore()
+            snapshot.drop()
+
+
+def _measure(args, targets, floors, call, connection) -> int:
     sql_seconds = [0.0]
 
     def timed(execute, sql, params, many, context):
@@ -77,7 +117,7 @@ def main(argv=None) -> int:
             sql_seconds[0] += time.perf_counter() - started
 
     print(f"{'page':<32}{'median ms':>10}{'SQL ms':>8}{'Python ms':>10}{'KB':>6}")
-    for target in [floor_get, *targets]:
+    for target in targets:
         for _ in range(20):
             body = call(target)
         times, sql_times = [], []
@@ -91,12 +131,14 @@ def main(argv=None) -> int:
         python = [total - sql for total, sql in zip(times, sql_times, strict=True)]
         print(f"{target.name:<32}{statistics.median(times):>10.2f}{statistics.median(sql_times):>8.2f}"
               f"{statistics.median(python):>10.2f}{len(body) / 1024:>6.1f}")
-        if args.profile and target is not floor_get:
+        if args.profile and target not in floors:
             profiler = cProfile.Profile()
             profiler.enable()
             for _ in range(args.requests):
                 call(target)
             profiler.disable()
+            if args.dump:
+                profiler.dump_stats(args.dump)
             for order in ("cumulative", "tottime"):
                 out = io.StringIO()
                 pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.top)
