@@ -399,11 +399,14 @@ def _decide(
                    comment=comment, step_name=step.name, on_behalf_of=on_behalf_of)
             return approval_request
         _close_step(step, StepState.PASSED, now=now)
-        StepApprover.objects.filter(step=step, decision=Decision.PENDING).update(
-            decision=Decision.NOT_NEEDED
-        )
-        for other in step.approvers.all():
-            if other.decision == Decision.PENDING:
+        # The step's other undecided approvers are no longer needed; the chain read under the
+        # lock says whether there are any (a step of one approver has none: no UPDATE).
+        undecided = [other for other in step.approvers.all() if other.decision == Decision.PENDING]
+        if undecided:
+            StepApprover.objects.filter(step=step, decision=Decision.PENDING).update(
+                decision=Decision.NOT_NEEDED
+            )
+            for other in undecided:
                 other.decision = Decision.NOT_NEEDED
         steps = rules.steps_of(approval_request)
         following = next(

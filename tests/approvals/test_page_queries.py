@@ -24,14 +24,14 @@ MANAGER_DASHBOARD = 9
 # resubmissions, the top bar's count.
 REQUEST_PAGE = 11
 # Session, user; savepoint, lock, steps, seats (which also say the approver may see it: no read
-# before the lock); the seat, the step, the step's other seats; the request, the audit entry;
-# muted kinds, the notification, its id; release.
-APPROVE_POST_FINAL = 15
+# before the lock); the seat, the step (its only approver: nobody else to mark not needed); the
+# request, the audit entry; muted kinds, the notification, its id; release.
+APPROVE_POST_FINAL = 14
 # As above, the request's row unchanged but the next step activated, and its approvers'
 # delegations read: the requester's and every next approver's notifications in one write.
-APPROVE_POST_STEP_PASSED = 16
+APPROVE_POST_STEP_PASSED = 15
 # The token's seat and request, the approver with their membership; then the decision as above.
-EMAIL_APPROVE_POST_FINAL = 15
+EMAIL_APPROVE_POST_FINAL = 14
 
 
 def _make(people, n, **kwargs):
