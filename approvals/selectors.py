@@ -419,9 +419,9 @@ def _visible_one(user, approval_request_id: int) -> QuerySet:
     """One request's visibility (its page, a decision): the dashboard's, and a request the user
     decided for an approver who was away, which no longer waits for them once decided (the page
     a delegate lands on after deciding)."""
-    decided_for_others = Q(Exists(StepApprover.objects.filter(
-        request_id=OuterRef("pk"), decided_by_id=user.pk
-    ).exclude(approver_id=user.pk)))
+    decided_for_others = Q(Exists(
+        StepApprover.objects.filter(request_id=OuterRef("pk"), decided_by_id=user.pk)
+    ))
     if _reads_entries(user):
         # One indexed probe of the user's entries instead of the visibility test over the chain.
         return ApprovalRequest.objects.filter(company_id=user.membership.company_id).filter(

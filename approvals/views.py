@@ -200,7 +200,6 @@ def decide(request, pk):
         else:
             messages.success(request, selectors.decision_done_message(decided, actor=request.user))
         return redirect("approvals:detail", pk)
-    approval_request = selectors.approval_request_to_decide(user=request.user, approval_request_id=pk)
     if not form.is_valid():
         approval_request = selectors.approval_request_for_user(user=request.user, approval_request_id=pk)
         context = _detail_context(request, approval_request, decision_form=form)
@@ -208,6 +207,7 @@ def decide(request, pk):
             return render(request, "approvals/detail.html", context, status=400)
         messages.error(request, "Choose Approve or Decline.")
         return redirect("approvals:detail", approval_request.pk)
+    approval_request = selectors.approval_request_to_decide(user=request.user, approval_request_id=pk)
     # A decline. The service checks the rule under the row lock; asking here only spares a
     # confirmation page for a decline that would be refused anyway.
     if rules.can_decide(request.user, approval_request) is None:

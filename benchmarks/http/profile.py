@@ -4,7 +4,7 @@ called through the WSGI handler as gunicorn calls it, with no network and no wrk
 
     python -m benchmarks.http.profile --size 100000 --pages offer,inbox      # ms per request
     python -m benchmarks.http.profile --size 100000 --pages inbox --profile  # and cProfile's top
-    python -m benchmarks.http.profile --size 100000 --pages approve --profile  # the approve POSTs
+    python -m benchmarks.http.profile --size 100000 --pages "approve post" --profile  # the POSTs
 
 It prints each page's median milliseconds over --requests calls (after a warm-up), of which SQL
 (the time in the database driver) and the rest, Python; the bare view's beside them; and with
