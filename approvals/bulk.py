@@ -50,10 +50,13 @@ def _expire_stale_query(batch_size: int) -> tuple[str, dict]:
         "email_skipped": Notification.EmailState.SKIPPED,
     }
     request = ApprovalRequest._meta.db_table
+    # Each text parameter is cast: PostgreSQL binds the parameters apart from the statement
+    # (psycopg's server-side binding) and would otherwise deduce a different type for the same
+    # one used as a value and in a comparison.
     sql = f"""
     WITH picked AS (
         SELECT id, state AS source_state FROM {request}
-        WHERE state IN (%(pending)s, %(approved)s) AND expires_at <= %(now)s
+        WHERE state IN (%(pending)s::text, %(approved)s::text) AND expires_at <= %(now)s
         ORDER BY expires_at, id
         LIMIT %(batch_size)s
         FOR UPDATE SKIP LOCKED
@@ -61,33 +64,34 @@ def _expire_stale_query(batch_size: int) -> tuple[str, dict]:
         -- "= ANY(ARRAY(...))" finds the picked rows by primary key; joined on picked alone, the
         -- planner reads the whole table into a hash for every batch.
         UPDATE {request} AS r
-        SET state = %(expired)s, expired_at = %(now)s, updated_at = %(now)s
+        SET state = %(expired)s::text, expired_at = %(now)s, updated_at = %(now)s
         FROM picked
         WHERE r.id = ANY(ARRAY(SELECT id FROM picked)) AND r.id = picked.id
         RETURNING r.id, r.requester_id, r.title, r.decided_at, picked.source_state
     ), audit AS (
         INSERT INTO {ApprovalTransition._meta.db_table}
             (request_id, actor_id, name, source_state, target_state, comment, created_at)
-        SELECT id, NULL, 'expire', source_state, %(expired)s,
-            CASE source_state WHEN %(pending)s THEN %(comment_pending)s ELSE %(comment_approved)s END,
+        SELECT id, NULL, 'expire', source_state, %(expired)s::text,
+            CASE source_state WHEN %(pending)s::text THEN %(comment_pending)s::text
+                ELSE %(comment_approved)s::text END,
             %(now)s
         FROM expired
     ), notified AS (
         INSERT INTO {Notification._meta.db_table}
             (key, kind, recipient_id, email, title, link, template, context, created_at,
              email_state, email_attempts, email_next_attempt_at, email_last_error, email_message_id)
-        SELECT %(key_prefix)s || e.id, %(kind)s, e.requester_id, requester.email,
+        SELECT %(key_prefix)s::text || e.id, %(kind)s::text, e.requester_id, requester.email,
             CASE WHEN e.decided_at IS NOT NULL THEN 'Your approval for “' ELSE 'Your request “' END
                 || e.title || '” expired',
-            %(detail_before)s || e.id || %(detail_after)s,
-            %(template)s,
+            %(detail_before)s::text || e.id || %(detail_after)s::text,
+            %(template)s::text,
             jsonb_build_object('approval_request_id', e.id),
             %(now)s,
             CASE WHEN requester.email = '' OR EXISTS (
                 SELECT FROM {NotificationSetting._meta.db_table} AS setting
-                WHERE setting.user_id = e.requester_id AND setting.kind = %(kind)s
+                WHERE setting.user_id = e.requester_id AND setting.kind = %(kind)s::text
                     AND NOT setting.email_enabled
-            ) THEN %(email_skipped)s ELSE %(email_pending)s END,
+            ) THEN %(email_skipped)s::text ELSE %(email_pending)s::text END,
             0, %(now)s, '', ''
         FROM expired AS e
         JOIN {User._meta.db_table} AS requester ON requester.id = e.requester_id
@@ -95,7 +99,7 @@ def _expire_stale_query(batch_size: int) -> tuple[str, dict]:
         RETURNING id, email_state
     )
     SELECT (SELECT count(*) FROM expired),
-           ARRAY(SELECT id FROM notified WHERE email_state = %(email_pending)s ORDER BY id)
+           ARRAY(SELECT id FROM notified WHERE email_state = %(email_pending)s::text ORDER BY id)
     """
     return sql, params
 

@@ -651,14 +651,13 @@ def format_table(results: list[Result]) -> str:
 
 def _ensure_database(db: dict) -> None:
     """Create the benchmark database if it does not exist yet (from the maintenance database)."""
-    import psycopg2
-    from psycopg2 import sql
+    import psycopg
+    from psycopg import sql
 
-    conn = psycopg2.connect(
+    conn = psycopg.connect(
         dbname="postgres", user=db.get("USER") or None, password=db.get("PASSWORD") or None,
-        host=db.get("HOST") or None, port=db.get("PORT") or None,
+        host=db.get("HOST") or None, port=db.get("PORT") or None, autocommit=True,
     )
-    conn.autocommit = True
     try:
         with conn.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])

@@ -338,8 +338,8 @@ def _migrations_hash() -> str:
 def _prepare_database(database_url: str, size: int, *, reload: bool, out=print) -> None:
     """Create, migrate and load the size's database unless a recent load of the same schema
     and data set is there."""
-    import psycopg2
-    from psycopg2 import sql
+    import psycopg
+    from psycopg import sql
 
     parts = urlsplit(database_url)
     name = parts.path.lstrip("/")
@@ -348,8 +348,8 @@ def _prepare_database(database_url: str, size: int, *, reload: bool, out=print) 
     expected = _migrations_hash()
     fresh = False
     if not reload:
-        with contextlib.suppress(psycopg2.OperationalError, psycopg2.errors.UndefinedTable):
-            conn = psycopg2.connect(dbname=name, **connect)
+        with contextlib.suppress(psycopg.OperationalError, psycopg.errors.UndefinedTable):
+            conn = psycopg.connect(dbname=name, **connect)
             try:
                 with conn.cursor() as cursor:
                     cursor.execute("SELECT size, schema_hash, loaded_at > now() - %s * interval '1 hour' "
@@ -361,8 +361,7 @@ def _prepare_database(database_url: str, size: int, *, reload: bool, out=print) 
     if fresh:
         out(f"  reusing {name} (loaded less than {RELOAD_AFTER_HOURS} hours ago; --reload to load again)")
         return
-    conn = psycopg2.connect(dbname="postgres", **connect)
-    conn.autocommit = True
+    conn = psycopg.connect(dbname="postgres", autocommit=True, **connect)
     try:
         with conn.cursor() as cursor:
             cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
@@ -373,7 +372,9 @@ def _prepare_database(database_url: str, size: int, *, reload: bool, out=print) 
     subprocess.check_call(
         [sys.executable, "-c", "import sys; from benchmarks.http.run import _load_child; _load_child()",
          str(size)],
-        cwd=ROOT, env={**os.environ, "BENCH_HTTP_LOAD_EXPECTED": expected},
+        # The loader sends several commands with their parameters in one string, which only
+        # binding on the client allows (its statements run once each: nothing to prepare).
+        cwd=ROOT, env={**os.environ, "BENCH_HTTP_LOAD_EXPECTED": expected, "DB_PREPARED_STATEMENTS": "false"},
     )
     out(f"  loaded {name} in {time.perf_counter() - started:.0f} s (migrate, load, VACUUM ANALYZE, checks)")
 

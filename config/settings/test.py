@@ -1,10 +1,12 @@
 """Tests: the real PostgreSQL (DATABASE_URL overrides), emails caught by anymail's test backend."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, with_prepared_statements
 
 DATABASES = {
-    "default": env.db("DATABASE_URL", default="postgres://root@127.0.0.1:5432/greenlight"),
+    "default": with_prepared_statements(
+        env.db("DATABASE_URL", default="postgres://root@127.0.0.1:5432/greenlight")
+    ),
 }
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"

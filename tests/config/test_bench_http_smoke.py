@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import psycopg2
+import psycopg
 import pytest
 from django.conf import settings
-from psycopg2 import sql
+from psycopg import sql
 
 from benchmarks.http import run
 
@@ -32,9 +32,8 @@ def bench_database_url():
            f"test_{db['NAME'].removeprefix('test_')}_bench_http"
     yield base
     name = urlsplit(base).path.lstrip("/") + "_smoke"
-    conn = psycopg2.connect(dbname="postgres", user=db["USER"] or None, host=db["HOST"] or None,
-                            port=db["PORT"] or None, password=db["PASSWORD"] or None)
-    conn.autocommit = True
+    conn = psycopg.connect(dbname="postgres", user=db["USER"] or None, host=db["HOST"] or None,
+                           port=db["PORT"] or None, password=db["PASSWORD"] or None, autocommit=True)
     try:
         with conn.cursor() as cursor:
             cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
