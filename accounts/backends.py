@@ -17,13 +17,27 @@ def unread_notifications(user_id) -> QuerySet:
     ]
 
 
+# What other apps' pages ask of every signed-in user, loaded with them: each registered function
+# returns annotations (name: expression over the user's row). The apps register in their
+# AppConfig.ready(), as accounts, the lowest app, may not import them.
+_user_annotations = []
+
+
+def register_user_annotations(build) -> None:
+    """Load ``build()``'s annotations with the signed-in user (signed_in_users)."""
+    if build not in _user_annotations:
+        _user_annotations.append(build)
+
+
 def signed_in_users():
     """The signed-in user as every page needs them, in one query: the membership and its company
-    (the top bar, every client page's scope), the freelancer profile (the top bar, My Proposals)
-    and the number of unread notifications (the bell, up to UNREAD_CAP + 1)."""
-    return User.objects.select_related("membership__company", "freelancer_profile").annotate(
-        unread_notification_count=CappedCount(unread_notifications(OuterRef("pk")))
-    )
+    (the top bar, every client page's scope), the freelancer profile (the top bar, My Proposals),
+    the number of unread notifications (the bell, up to UNREAD_CAP + 1) and what the other apps
+    registered (register_user_annotations)."""
+    annotations = {"unread_notification_count": CappedCount(unread_notifications(OuterRef("pk")))}
+    for build in _user_annotations:
+        annotations.update(build())
+    return User.objects.select_related("membership__company", "freelancer_profile").annotate(**annotations)
 
 
 class UserBackend(ModelBackend):

@@ -77,17 +77,34 @@ def _reads_entries(user) -> bool:
         if connection.vendor != "postgresql" or membership is None:
             user._approvals_reads_entries = False
             return False
-        # One statement for both questions; delegation is resolved only when a period is on.
-        away, escalation_contact = Company.objects.filter(pk=membership.company_id).values_list(
-            Exists(delegation.live_periods(company_id=membership.company_id)),
-            Exists(ApprovalPolicy.escalation_contacts.through.objects.filter(
-                user_id=user.pk, approvalpolicy__company_id=OuterRef("pk")
-            )),
-        ).get()
+        # Both questions are loaded with the signed-in user (signed_in_user_annotations), else
+        # asked in one statement; delegation is resolved only when a period is on.
+        away = getattr(user, "approvals_someone_away", None)
+        escalation_contact = getattr(user, "approvals_escalation_contact", None)
+        if away is None or escalation_contact is None:
+            away, escalation_contact = Company.objects.filter(pk=membership.company_id).values_list(
+                Exists(delegation.live_periods(company_id=membership.company_id)),
+                Exists(ApprovalPolicy.escalation_contacts.through.objects.filter(
+                    user_id=user.pk, approvalpolicy__company_id=OuterRef("pk")
+                )),
+            ).get()
         if not away:
             user._approvals_delegators = set()
         user._approvals_reads_entries = not escalation_contact and not _delegators(user)
     return user._approvals_reads_entries
+
+
+def signed_in_user_annotations() -> dict:
+    """What _reads_entries asks, as annotations of the signed-in user's row (registered with
+    accounts.backends.signed_in_users): whether anyone in their company is out of office now,
+    and whether they are an escalation contact of its policy."""
+    company_id = OuterRef("membership__company_id")
+    return {
+        "approvals_someone_away": Exists(delegation.live_periods(company_id=company_id)),
+        "approvals_escalation_contact": Exists(ApprovalPolicy.escalation_contacts.through.objects.filter(
+            user_id=OuterRef("pk"), approvalpolicy__company_id=company_id
+        )),
+    }
 
 
 def _entries(user, search: str = "") -> QuerySet:

@@ -14,15 +14,16 @@ from tests.factories import approver
 pytestmark = pytest.mark.django_db
 
 # Rendered (the page cache's key does not hold): session, the page cache's key (the reader's
-# page touches, accounts.pagecache), user, the delegation/escalation flags, the tab counts (with
-# the top bar's count), the page's ids, the requests, their seats with steps and approvers.
-APPROVER_DASHBOARD = 8
+# page touches, accounts.pagecache), user (with the delegation/escalation flags:
+# selectors.signed_in_user_annotations), the tab counts (with the top bar's count), the page's ids,
+# the requests, their seats with steps and approvers.
+APPROVER_DASHBOARD = 7
 # The manager's Pending tab reads its ids in two statements (awaiting first, then the rest),
 # and has no top bar count.
-MANAGER_DASHBOARD = 9
-# Session, the page cache's key, user, the flags, the request, steps, seats, timeline, offers,
-# resubmissions, the top bar's count.
-REQUEST_PAGE = 11
+MANAGER_DASHBOARD = 8
+# Session, the page cache's key, user with the flags, the request, steps, seats, timeline,
+# offers, resubmissions, the top bar's count.
+REQUEST_PAGE = 10
 # Session, user; savepoint, lock, steps, seats (which also say the approver may see it: no read
 # before the lock); the seat, the step (its only approver: nobody else to mark not needed); the
 # request, the audit entry; muted kinds, the notification, its id; release.
