@@ -60,7 +60,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, reading the user with the session (accounts.sessions) in one statement.
+    "accounts.middleware.AuthenticationMiddleware",
     "accounts.pagecache.PageCacheMiddleware",
     "accounts.middleware.LocalTimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -154,6 +155,8 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
+# Database sessions that name their user, read with them in one statement (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
