@@ -1,9 +1,5 @@
-from django.contrib import auth
-from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 
-from .backends import reading_session
 from .timezones import zone_of
 
 
@@ -28,20 +24,3 @@ class LocalTimeMiddleware:
         if user is not None and user.is_authenticated:
             timezone.activate(zone_of(user))
         return None
-
-
-class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
-    """Django's, whose request.user is the user read with the session (accounts.sessions) when the
-    session names them: django.contrib.auth.get_user, with its checks, asks the backend for the
-    user while the session is at hand (accounts.backends.reading_session)."""
-
-    def process_request(self, request):
-        super().process_request(request)
-        request.user = SimpleLazyObject(lambda: _signed_in_user(request))
-
-
-def _signed_in_user(request):
-    if not hasattr(request, "_cached_user"):
-        with reading_session(request.session):
-            request._cached_user = auth.get_user(request)
-    return request._cached_user

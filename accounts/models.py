@@ -3,7 +3,6 @@ from decimal import Decimal
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
@@ -385,18 +384,3 @@ class PageTouch(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.owner} touched (#{self.pk})"
-
-
-class Session(AbstractBaseSession):
-    """Django's database session, naming its signed-in user in a column of its own, so that a
-    request reads its session and its user (with what every page needs of them) in one statement
-    (accounts.sessions). Written on every save of the session: a session without a user (signed
-    out, or saved before this table existed) is read alone, and its user, if any, after it."""
-
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-
-    @classmethod
-    def get_session_store_class(cls):
-        from .sessions import SessionStore
-
-        return SessionStore

@@ -94,15 +94,15 @@ def _reads_entries(user) -> bool:
     return user._approvals_reads_entries
 
 
-def signed_in_user_annotations(prefix: str = "") -> dict:
+def signed_in_user_annotations() -> dict:
     """What _reads_entries asks, as annotations of the signed-in user's row (registered with
-    accounts.backends.signed_in_users; ``prefix`` is the path to the user): whether anyone in
-    their company is out of office now, and whether they are an escalation contact of its policy."""
-    company_id = OuterRef(f"{prefix}membership__company_id")
+    accounts.backends.signed_in_users): whether anyone in their company is out of office now,
+    and whether they are an escalation contact of its policy."""
+    company_id = OuterRef("membership__company_id")
     return {
         "approvals_someone_away": Exists(delegation.live_periods(company_id=company_id)),
         "approvals_escalation_contact": Exists(ApprovalPolicy.escalation_contacts.through.objects.filter(
-            user_id=OuterRef(f"{prefix}pk"), approvalpolicy__company_id=company_id
+            user_id=OuterRef("pk"), approvalpolicy__company_id=company_id
         )),
     }
 

@@ -488,12 +488,11 @@ def _people() -> BenchPeople:
 
 def _session_cookie(user, csrf_token: str) -> str:
     """A signed-in session made server-side, as Django's login() would leave it."""
-    from importlib import import_module
-
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
 
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
@@ -716,7 +715,7 @@ def _explain_slowest(statements) -> tuple[float, str]:
     from django.db import connection
 
     selects = [s for s in statements if s[1].lstrip().upper().startswith("SELECT")
-               and "accounts_session" not in s[1]]
+               and "django_session" not in s[1]]
     if not selects:
         return 0.0, ""
     _, sql, params = max(selects, key=lambda s: s[0])

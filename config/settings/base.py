@@ -60,8 +60,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Django's, reading the user with the session (accounts.sessions) in one statement.
-    "accounts.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.pagecache.PageCacheMiddleware",
     "accounts.middleware.LocalTimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -155,8 +154,6 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
-# Database sessions that name their user, read with them in one statement (accounts/sessions.py).
-SESSION_ENGINE = "accounts.sessions"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -26,7 +26,7 @@ def test_a_client_page_reads_the_user_membership_and_company_in_one_query(client
     separate = ('FROM "accounts_membership"', 'FROM "accounts_company"')
     assert not any(table in sql for table in separate for sql in statements)
     assert not any('FROM "accounts_freelancerprofile"' in sql for sql in statements)
-    user_query = next(sql for sql in statements if '"accounts_user"' in sql)
+    user_query = next(sql for sql in statements if 'FROM "accounts_user"' in sql)
     assert '"accounts_membership"' in user_query and '"accounts_company"' in user_query
     body = client.get("/notifications/").content.decode()
     assert manager.membership.company.name in body

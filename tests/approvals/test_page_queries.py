@@ -13,24 +13,24 @@ from tests.factories import approver
 
 pytestmark = pytest.mark.django_db
 
-# Rendered (the page cache's key does not hold): the session with its user (accounts.sessions; with
-# the delegation/escalation flags: selectors.signed_in_user_annotations), the page cache's key (the
-# reader's page touches, accounts.pagecache), the tab counts (with the top bar's count), the page's
-# ids, the requests, their seats with steps and approvers.
-APPROVER_DASHBOARD = 6
+# Rendered (the page cache's key does not hold): session, the page cache's key (the reader's
+# page touches, accounts.pagecache), user (with the delegation/escalation flags:
+# selectors.signed_in_user_annotations), the tab counts (with the top bar's count), the page's ids,
+# the requests, their seats with steps and approvers.
+APPROVER_DASHBOARD = 7
 # The manager's Pending tab reads its ids in two statements (awaiting first, then the rest),
 # and has no top bar count.
-MANAGER_DASHBOARD = 7
-# The session with its user and the flags, the page cache's key, the request, steps, seats,
-# timeline, offers, resubmissions, the top bar's count.
-REQUEST_PAGE = 9
-# The session with its user; savepoint, lock, steps, seats (which also say the approver may see it: no read
+MANAGER_DASHBOARD = 8
+# Session, the page cache's key, user with the flags, the request, steps, seats, timeline,
+# offers, resubmissions, the top bar's count.
+REQUEST_PAGE = 10
+# Session, user; savepoint, lock, steps, seats (which also say the approver may see it: no read
 # before the lock); the seat, the step (its only approver: nobody else to mark not needed); the
 # request, the audit entry; muted kinds, the notification, its id; release.
-APPROVE_POST_FINAL = 13
+APPROVE_POST_FINAL = 14
 # As above, the request's row unchanged but the next step activated, and its approvers'
 # delegations read: the requester's and every next approver's notifications in one write.
-APPROVE_POST_STEP_PASSED = 14
+APPROVE_POST_STEP_PASSED = 15
 # The token's seat and request, the approver with their membership; then the decision as above.
 EMAIL_APPROVE_POST_FINAL = 14
 
