@@ -25,7 +25,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import pagination
-from accounts.models import Company, User
+from accounts.models import User
 from accounts.pagination import capped_counts, capped_label, capped_page
 from jobs.terms import ContractType, format_money
 
@@ -78,16 +78,12 @@ def _reads_entries(user) -> bool:
             user._approvals_reads_entries = False
             return False
         # Both questions are loaded with the signed-in user (signed_in_user_annotations), else
-        # asked in one statement; delegation is resolved only when a period is on.
-        away = getattr(user, "approvals_someone_away", None)
-        escalation_contact = getattr(user, "approvals_escalation_contact", None)
-        if away is None or escalation_contact is None:
-            away, escalation_contact = Company.objects.filter(pk=membership.company_id).values_list(
-                Exists(delegation.live_periods(company_id=membership.company_id)),
-                Exists(ApprovalPolicy.escalation_contacts.through.objects.filter(
-                    user_id=user.pk, approvalpolicy__company_id=OuterRef("pk")
-                )),
-            ).get()
+        # asked in one statement, the same; delegation is resolved only when a period is on.
+        flags = signed_in_user_annotations()
+        if any(getattr(user, name, None) is None for name in flags):
+            for name, value in User.objects.filter(pk=user.pk).values(**flags).get().items():
+                setattr(user, name, value)
+        away, escalation_contact = user.approvals_someone_away, user.approvals_escalation_contact
         if not away:
             user._approvals_delegators = set()
         user._approvals_reads_entries = not escalation_contact and not _delegators(user)
