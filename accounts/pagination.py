@@ -20,10 +20,13 @@ def counted_paginator(object_list, per_page: int, *, count: int) -> Paginator:
     return paginator
 
 
-def capped_counts(querysets: dict[str, QuerySet], *, cap: int, caps=None) -> dict[str, int]:
+def capped_counts(
+    querysets: dict[str, QuerySet], *, cap: int, caps=None, also: dict[str, tuple[str, list]] | None = None
+) -> dict[str, int]:
     """How many rows each queryset holds, in one statement; a count past ``cap`` (or the key's
     own in ``caps``) is cap + 1 (shown "1,000+": capped_label), so each count reads at most that
-    many index entries, whatever the list holds."""
+    many index entries, whatever the list holds. ``also``: more numbers read in the same
+    statement, each as the SQL of a scalar expression and its parameters."""
     parts, params, alias = [], [], None
     for key, queryset in querysets.items():
         limit = (caps or {}).get(key, cap) + 1
@@ -31,10 +34,13 @@ def capped_counts(querysets: dict[str, QuerySet], *, cap: int, caps=None) -> dic
         parts.append(f"(SELECT count(*) FROM ({sql}) AS capped)")
         params.extend(part_params)
         alias = queryset.db
+    for sql, part_params in (also or {}).values():
+        parts.append(f"({sql})")
+        params.extend(part_params)
     with connections[alias].cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}", params)
         row = cursor.fetchone()
-    return dict(zip(querysets, row, strict=True))
+    return dict(zip([*querysets, *(also or {})], row, strict=True))
 
 
 class CappedCount(Subquery):

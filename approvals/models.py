@@ -527,12 +527,49 @@ class DashboardEntry(models.Model):
                 fields=["user", "company", "state", "awaiting", "-created_at", "-request"],
                 include=["expires_at", "search_text", "freelancer_account_email"], name="dashboard_entry_tab",
             ),
-            # Open seats past their decision window that the sweep has not expired yet.
+            # Open seats past their decision window that the sweep has not expired yet: listed
+            # last in the Pending tab, and taken off the kept awaiting count (DashboardCount).
             models.Index(
-                fields=["user", "expires_at"], name="dashboard_entry_awaiting_exp",
+                fields=["user", "company", "expires_at"], name="dashboard_entry_awaiting_due",
                 condition=models.Q(awaiting=True, state="pending"),
             ),
         ]
 
     def __str__(self):
         return f"{self.user_id} sees request {self.request_id} ({self.state})"
+
+
+class DashboardCount(models.Model):
+    """How many of one person's dashboard entries are in one state (and awaiting them or not),
+    as rows of changes that add up: the tab counts read a few of these rows instead of counting
+    thousands of entries.
+
+    Kept by PostgreSQL triggers on DashboardEntry (migration 0011): every statement that inserts,
+    updates or deletes entries appends one row per (user, company, state, awaiting) it changed,
+    with the difference (+3, -1). Appending, never updating, keeps writers from queueing on a
+    busy approver's counter: the sweep's long batches and their decisions never wait for each
+    other. ``compact_dashboard_counts`` (beat, every minute) folds each key's rows into one.
+    No foreign-key constraint: the rows are derived, like the entries' own triggers' output, and
+    a deleted person's rows add up to zero and are compacted away. On other databases the table
+    stays empty and unread.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+        related_name="+",
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    state = models.CharField(max_length=20)
+    awaiting = models.BooleanField(default=False)
+    n = models.IntegerField(help_text="Entries added (or, negative, removed) by one statement.")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "company", "state", "awaiting"], include=["n"],
+                         name="dashboard_count_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.state}{' awaiting' if self.awaiting else ''}: {self.n:+d}"

@@ -34,6 +34,7 @@ from .models import (
     ApprovalPolicy,
     ApprovalRequest,
     ApprovalTransition,
+    DashboardCount,
     DashboardEntry,
     Decision,
     RequestStep,
@@ -176,9 +177,9 @@ def awaiting_decision_count(user) -> int:
     if membership is None:
         return 0
     if _reads_entries(user):
-        if hasattr(user, "_approvals_awaiting_count"):  # counted with the dashboard's tabs
-            return user._approvals_awaiting_count
-        return _awaiting_entries(user).order_by().values("pk")[:COUNT_CAP + 1].count()
+        if not hasattr(user, "_approvals_awaiting_count"):  # else counted with the dashboard's tabs
+            user._approvals_awaiting_count = min(_kept_counts(user)[1], COUNT_CAP + 1)
+        return user._approvals_awaiting_count
     count = ApprovalRequest.objects.filter(
         company_id=membership.company_id, state=State.PENDING, expires_at__gt=timezone.now()
     ).filter(_awaiting(user)).count()
@@ -188,10 +189,6 @@ def awaiting_decision_count(user) -> int:
 def awaiting_decision_label(user) -> int | str:
     """The top bar's badge: awaiting_decision_count as shown ("1,000+" past the cap)."""
     return count_label(awaiting_decision_count(user))
-
-
-def _awaiting_entries(user) -> QuerySet:
-    return _entries(user).filter(state=State.PENDING, awaiting=True, expires_at__gt=timezone.now())
 
 
 def _search_q(search: str, prefix: str = "") -> Q:
@@ -212,25 +209,66 @@ def _search(queryset: QuerySet, search: str) -> QuerySet:
     return queryset.filter(_search_q(search))
 
 
+# Each tab's count and the awaiting count, from the rows DashboardCount adds up (kept by the
+# triggers of migration 0011): a few rows per person, however many requests they see. A seat
+# past its decision window awaits no one any more, but its entry says so only once the sweep has
+# expired it: those (usually none) are counted from the entries' index of open seats by deadline
+# and taken off. Parameters: the user, their company, (now: _LATE_SEATS).
+_LATE_SEATS = (
+    f'SELECT count(*) FROM "{DashboardEntry._meta.db_table}" e WHERE e.user_id = %s AND e.company_id = %s '
+    f"AND e.state = '{State.PENDING}' AND e.awaiting AND e.expires_at <= %s"
+)
+_KEPT = f'FROM "{DashboardCount._meta.db_table}" WHERE user_id = %s AND company_id = %s'
+_KEPT_COUNTS = (
+    "SELECT "
+    + "".join(f"coalesce(sum(n) FILTER (WHERE state = '{state}'), 0), " for _, _, state in TABS)
+    + f"coalesce(sum(n) FILTER (WHERE state = '{State.PENDING}' AND awaiting), 0) - ({_LATE_SEATS}) "
+    + _KEPT
+)
+_KEPT_AWAITING = (
+    f"(SELECT coalesce(sum(n), 0) {_KEPT} AND state = '{State.PENDING}' AND awaiting) - ({_LATE_SEATS})"
+)
+
+
+def _kept_counts(user) -> tuple[dict[str, int], int]:
+    """The user's tab counts and the number of requests awaiting their decision now, exact, in
+    one statement (for a user whose dashboard reads the entries: _reads_entries)."""
+    person = [user.pk, user.membership.company_id]
+    with connection.cursor() as cursor:
+        cursor.execute(_KEPT_COUNTS, [*person, timezone.now(), *person])
+        *tabs, awaiting = cursor.fetchone()
+    return dict(zip(TAB_STATES, tabs, strict=True)), awaiting
+
+
 def approval_request_tab_counts(*, user, search: str = "") -> dict[str, int]:
     """How many requests the user sees in each tab, in one query; a count past the cap
-    (count_cap) is the cap + 1 (shown "1,000+"), so a count reads at most that many entries.
+    (count_cap) is the cap + 1 (shown "1,000+").
 
-    Counts follow the search, so a search shows which tabs hold matches.
+    Counts follow the search, so a search shows which tabs hold matches. Without a search, the
+    counts are kept (DashboardCount) and read in a few rows; a search counts its matches, and
+    stops at the cap, so a count reads at most that many entries.
     """
     if not _reads_entries(user):
         aggregates = {key: Count("id", filter=Q(state=state)) for key, _, state in TABS}
         counts = _search(_visible_to(user), search).aggregate(**aggregates)
         return {key: min(count, count_cap(search) + 1) for key, count in counts.items()}
+    if not search:
+        counts, awaiting = _kept_counts(user)
+        if user.membership.is_approver:
+            # The top bar's "awaiting your decision" (awaiting_decision_count), read with them.
+            user._approvals_awaiting_count = min(awaiting, COUNT_CAP + 1)
+        return {key: min(count, COUNT_CAP + 1) for key, count in counts.items()}
     entries = _entries(user, search)
-    querysets = {key: entries.filter(state=state) for key, _, state in TABS}
+    also = {}
     if user.membership.is_approver:
-        # The top bar's "awaiting your decision", in the same statement (awaiting_decision_count).
-        # It does not follow the search: capped at COUNT_CAP whatever the search.
-        querysets["awaiting"] = _awaiting_entries(user)
-    counts = capped_counts(querysets, cap=count_cap(search), caps={"awaiting": COUNT_CAP})
+        # The top bar's count (it does not follow the search), kept, in the same statement.
+        person = [user.pk, user.membership.company_id]
+        also["awaiting"] = (_KEPT_AWAITING, [*person, *person, timezone.now()])
+    counts = capped_counts(
+        {key: entries.filter(state=state) for key, _, state in TABS}, cap=count_cap(search), also=also
+    )
     if "awaiting" in counts:
-        user._approvals_awaiting_count = counts.pop("awaiting")
+        user._approvals_awaiting_count = min(counts.pop("awaiting"), COUNT_CAP + 1)
     return counts
 
 

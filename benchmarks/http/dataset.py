@@ -731,6 +731,11 @@ def check(size: int, people: People | None = None) -> list[str]:
         ("dashboard entries whose state is not their request's", "SELECT count(*) FROM "
          "approvals_dashboardentry e JOIN approvals_approvalrequest r ON r.id = e.request_id "
          "WHERE e.state <> r.state OR e.search_text = ''", 0),
+        ("people whose kept dashboard counts are not their entries'", "SELECT count(*) FROM "
+         "(SELECT user_id, company_id, state, awaiting, sum(n) AS n FROM approvals_dashboardcount "
+         "GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0) kept FULL JOIN (SELECT user_id, company_id, state, "
+         "awaiting, count(*) AS n FROM approvals_dashboardentry GROUP BY 1, 2, 3, 4) counted "
+         "USING (user_id, company_id, state, awaiting) WHERE kept.n IS DISTINCT FROM counted.n", 0),
     ]
     lines = []
     with connection.cursor() as cursor:

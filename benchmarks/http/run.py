@@ -429,7 +429,7 @@ def child(args) -> int:
         targets_list = [t for t in targets_list if any(part in t.name.lower() for part in wanted)]
         if not targets_list:
             sys.exit(f"--pages {args.pages!r} matches no page")
-    compact_page_touches()  # a database reused from an earlier run keeps that run's touches
+    compact_as_beat()  # a database reused from an earlier run keeps that run's touches and counts
     snapshot = PoolSnapshot(pool["request_ids"])
     snapshot.take()
     # Sessions and CSRF tokens are ready: measure SQL in-process first (POSTs are reset after).
@@ -570,11 +570,14 @@ def _targets(people: BenchPeople, port):
     return targets, floor_get, floor_post, {"request_ids": sorted({s[0] for s in seats}), "seats": len(seats)}
 
 
-def compact_page_touches() -> None:
-    """One page touch per scope, as beat leaves them every minute (accounts.pagecache)."""
-    from accounts.pagecache import compact_page_touches as compact
+def compact_as_beat() -> None:
+    """One page touch per scope (accounts.pagecache) and one dashboard count row per key
+    (approvals.services), as beat leaves them every minute."""
+    from accounts.pagecache import compact_page_touches
+    from approvals.services import dashboard_counts_compact
 
-    compact()
+    compact_page_touches()
+    dashboard_counts_compact()
 
 
 class PoolSnapshot:
@@ -638,7 +641,7 @@ class PoolSnapshot:
             cursor.execute("ANALYZE approvals_approvalrequest, approvals_requeststep, approvals_stepapprover")
         # What beat does every minute in production: the POSTs and the restore above touched the
         # busiest company's pages hundreds of times, and every key read counts its scope's rows.
-        compact_page_touches()
+        compact_as_beat()
 
     def drop(self):
         with self._cursor() as cursor:

@@ -1,0 +1,191 @@
+"""DashboardCount, the tab counts kept as they change: the triggers on the dashboard entries keep
+their sums equal to a count of the entries after every write path, the compaction folds them
+without losing a change, the dashboard and the top bar read them (not the entries), and a
+database migrated forward counts the entries it already had."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from approvals import selectors, services
+from approvals.models import ApprovalRequest, DashboardCount, DashboardEntry, State, StepApprover
+from tests.factories import approver, move_past_expiry
+
+from .chain_helpers import ask, initech
+
+pytestmark = pytest.mark.django_db
+
+
+def kept_counts() -> dict[tuple, int]:
+    """DashboardCount's rows added up per key, keys adding up to nothing left out."""
+    sums: dict[tuple, int] = {}
+    for key in DashboardCount.objects.values_list("user_id", "company_id", "state", "awaiting", "n"):
+        sums[key[:4]] = sums.get(key[:4], 0) + key[4]
+    return {key: n for key, n in sums.items() if n}
+
+
+def counted_entries() -> dict[tuple, int]:
+    counted: dict[tuple, int] = {}
+    for key in DashboardEntry.objects.values_list("user_id", "company_id", "state", "awaiting"):
+        counted[key] = counted.get(key, 0) + 1
+    return counted
+
+
+def assert_counts_follow_the_entries():
+    assert kept_counts() == counted_entries()
+    assert DashboardEntry.objects.exists()
+
+
+def test_kept_counts_follow_every_write_path():
+    people = initech()
+    first = ask(people, title="Two steps")  # lead, then finance
+    assert_counts_follow_the_entries()
+    services.approval_request_approve(approval_request_id=first.pk, actor=people.lead)  # step passes
+    assert_counts_follow_the_entries()
+    services.approval_request_approve(approval_request_id=first.pk, actor=people.cfo)
+    services.approval_request_approve(approval_request_id=first.pk, actor=people.controller)
+    assert_counts_follow_the_entries()
+    with services.transaction.atomic():
+        locked = services.approval_request_lock(approval_request_id=first.pk)
+        services.approval_request_consume(approval_request=locked, actor=people.manager)
+    assert_counts_follow_the_entries()
+    declined = ask(people, title="Declined")
+    services.approval_request_decline(approval_request_id=declined.pk, actor=people.lead, comment="No")
+    cancelled = ask(people, title="Cancelled")
+    services.approval_request_cancel(approval_request_id=cancelled.pk, actor=people.manager)
+    assert_counts_follow_the_entries()
+    moved = ask(people, title="Moved")  # the seat changes hands: one person's entry goes
+    newcomer = approver(people.company, full_name="Nina Newcomer")
+    seat = StepApprover.objects.get(request=moved, approver=people.lead)
+    services.step_approver_reassign(
+        step_approver_id=seat.pk, new_approver=newcomer, actor=people.manager, reason="Holiday"
+    )
+    assert_counts_follow_the_entries()
+    stale = ask(people, title="Stale")  # the sweep's single statement
+    move_past_expiry(stale)
+    assert services.approval_requests_expire_stale() == 1
+    assert_counts_follow_the_entries()
+    ApprovalRequest.objects.filter(pk=declined.pk).delete()  # Django's cascade deletes entries
+    assert_counts_follow_the_entries()
+
+
+def test_a_statement_over_many_entries_appends_one_row_per_key():
+    people = initech()
+    for i in range(6):
+        ask(people, title=f"Request {i}", amount=str(Decimal(100 + i)))
+    before = DashboardCount.objects.count()
+    with connection.cursor() as cursor:  # what the bench loader and migration 0007 run
+        cursor.execute("SELECT approvals_dashboard_refresh(ARRAY(SELECT id FROM approvals_approvalrequest))")
+        cursor.execute("UPDATE approvals_dashboardentry SET state = 'expired', awaiting = false")
+    assert_counts_follow_the_entries()
+    keys_changed = {(user, state) for user, _, state, _ in counted_entries()} | {
+        (user, state) for user, _, state, _ in kept_counts()
+    }
+    # the refresh changed nothing (no row); the UPDATE one per key it took from and gave to
+    assert DashboardCount.objects.count() - before <= 2 * len(keys_changed) + 2
+
+
+def test_a_truncate_of_the_entries_empties_the_counts():
+    people = initech()
+    ask(people, title="One")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's transaction checks its keys now
+        cursor.execute("TRUNCATE approvals_dashboardentry")
+    assert not DashboardCount.objects.exists()
+
+
+def test_compaction_folds_each_key_into_one_row_and_keeps_every_sum():
+    people = initech()
+    for i in range(4):
+        request = ask(people, title=f"Request {i}", amount=str(Decimal(100 + i)))
+        services.approval_request_approve(approval_request_id=request.pk, actor=people.lead)
+    gone = ask(people, title="Gone")
+    ApprovalRequest.objects.filter(pk=gone.pk).delete()  # its people's pending keys may add to 0
+    sums = kept_counts()
+    rows = DashboardCount.objects.count()
+    assert rows > len(sums)
+    services.dashboard_counts_compact()
+    assert kept_counts() == sums == counted_entries()
+    keys = list(DashboardCount.objects.values_list("user_id", "company_id", "state", "awaiting"))
+    assert len(keys) == len(set(keys)) == len(sums)  # one row per key, none that adds up to 0
+    assert services.dashboard_counts_compact() == 0  # nothing left to fold
+    assert kept_counts() == sums
+
+
+def test_compaction_runs_every_minute_in_the_beat_schedule():
+    from config.celery import app
+
+    entry = app.conf.beat_schedule["compact-dashboard-counts"]
+    assert entry["task"] == "approvals.tasks.compact_dashboard_counts"
+    from approvals.tasks import compact_dashboard_counts
+
+    people = initech()
+    ask(people, title="One")
+    ask(people, title="Two")
+    assert compact_dashboard_counts() > 0
+
+
+def test_the_tabs_and_the_badge_read_the_kept_counts_not_the_entries(client):
+    """Proof that the counts are read from DashboardCount: a row added there by hand shows in
+    the tab and the badge, and the count statement reads the entries only for open seats past
+    their deadline."""
+    people = initech()
+    for i in range(3):
+        ask(people, title=f"Request {i}", amount=str(Decimal(100 + i)))
+    DashboardCount.objects.create(
+        user=people.lead, company=people.company, state=State.PENDING, awaiting=True, n=40
+    )
+    client.force_login(people.lead)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("approvals:dashboard")).content.decode()
+    assert '<span class="count">43<span class="visually-hidden"> awaiting your decision</span>' in page
+    assert selectors.approval_request_tab_counts(user=people.lead)["pending"] == 43
+    reads_entries = [q["sql"] for q in queries.captured_queries if "approvals_dashboardentry" in q["sql"]]
+    assert all("e.expires_at <=" in sql or "ORDER BY" in sql for sql in reads_entries), reads_entries
+    # A search counts its matches in each tab, and the badge, kept, in the same statement.
+    with CaptureQueriesContext(connection) as searched:
+        page = client.get(reverse("approvals:dashboard") + "?q=Request").content.decode()
+    assert '<span class="count">43<span class="visually-hidden"> awaiting your decision</span>' in page
+    assert len(searched.captured_queries) <= len(queries.captured_queries)
+    assert sum("approvals_dashboardcount" in q["sql"] for q in searched.captured_queries) == 1
+
+
+def test_a_seat_past_its_deadline_not_yet_swept_awaits_no_one(client):
+    people = initech()
+    waiting = ask(people, title="Waiting", amount="101")
+    late = ask(people, title="Late", amount="102")
+    move_past_expiry(late)  # the sweep has not run: its entry is still pending and awaiting
+    assert DashboardEntry.objects.get(user=people.lead, request=late).awaiting
+    assert selectors.awaiting_decision_count(people.lead) == 1
+    counts = selectors.approval_request_tab_counts(user=people.lead)
+    assert counts["pending"] == 2  # still pending until the sweep: the tab lists it, last
+    assert people.lead._approvals_awaiting_count == 1
+    client.force_login(people.lead)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert '<span class="count">1<span class="visually-hidden"> awaiting your decision</span>' in page
+    assert waiting.pk != late.pk
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_database_migrated_forward_counts_the_entries_it_had():
+    people = initech()
+    for i in range(3):
+        ask(people, title=f"Request {i}", amount=str(Decimal(100 + i)))
+    before = counted_entries()
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    try:
+        executor.migrate([("approvals", "0010_dashboard_refresh_in_place")])
+        with connection.cursor() as cursor:
+            assert "approvals_dashboardcount" not in connection.introspection.table_names(cursor)
+        MigrationExecutor(connection).migrate(latest)
+        assert DashboardEntry.objects.count() == sum(before.values())
+        assert kept_counts() == before
+        assert DashboardCount.objects.count() == len(before)  # one row per key
+    finally:
+        MigrationExecutor(connection).migrate(latest)
