@@ -94,11 +94,10 @@ class Invite(models.Model):
             models.Index(
                 fields=["freelancer", "state", "-created_at", "-id"], name="invite_freelancer_state_idx"
             ),
-            # My Proposals > Referrals: the invites others referred to the freelancer.
-            models.Index(
-                fields=["freelancer", "-created_at", "-id"], condition=models.Q(source="referral"),
-                name="invite_referred_to_idx",
-            ),
+            # My Proposals > Referrals: the invites others referred to the freelancer. The source
+            # is a column of the index, not its condition: a prepared statement's generic plan
+            # (the source a parameter) can use it, where it could not use a partial index.
+            models.Index(fields=["freelancer", "source", "-created_at", "-id"], name="invite_by_source_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["job", "freelancer"], name="invite_once_per_job"),

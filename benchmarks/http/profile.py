@@ -36,6 +36,8 @@ def main(argv=None) -> int:
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions per page")
     parser.add_argument("--dump", help="with --profile: also write the last page's profile to this file")
     parser.add_argument("--top", type=int, default=25, help="functions shown with --profile")
+    parser.add_argument("--statements", action="store_true",
+                        help="also print each page's statements, in order, with their median ms")
     parser.add_argument("--database-url",
                         default=os.environ.get("BENCH_HTTP_DATABASE_URL", DEFAULT_DATABASE_URL))
     args = parser.parse_args(argv)
@@ -109,28 +111,40 @@ def main(argv=None) -> int:
 def _measure(args, targets, floors, call, connection) -> int:
     sql_seconds = [0.0]
 
+    statements = []  # this request's (sql, seconds), with --statements
+
     def timed(execute, sql, params, many, context):
         started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
             sql_seconds[0] += time.perf_counter() - started
+            statements.append((sql, time.perf_counter() - started))
 
     print(f"{'page':<32}{'median ms':>10}{'SQL ms':>8}{'Python ms':>10}{'KB':>6}")
     for target in targets:
         for _ in range(20):
             body = call(target)
-        times, sql_times = [], []
+        times, sql_times, by_request = [], [], []
         with connection.execute_wrapper(timed):
             for _ in range(args.requests):
                 sql_seconds[0] = 0.0
+                statements.clear()
                 started = time.perf_counter()
                 call(target)
                 times.append((time.perf_counter() - started) * 1000)
                 sql_times.append(sql_seconds[0] * 1000)
+                by_request.append(list(statements))
         python = [total - sql for total, sql in zip(times, sql_times, strict=True)]
         print(f"{target.name:<32}{statistics.median(times):>10.2f}{statistics.median(sql_times):>8.2f}"
               f"{statistics.median(python):>10.2f}{len(body) / 1024:>6.1f}")
+        if args.statements:
+            # The statements of the requests that ran the most common sequence, position by position.
+            shapes = statistics.mode(len(run) for run in by_request)
+            runs = [run for run in by_request if len(run) == shapes]
+            for position, (sql, _) in enumerate(runs[0]):
+                median = statistics.median(run[position][1] for run in runs) * 1000
+                print(f"    {median:6.2f} ms  {' '.join(sql.split())[:140]}")
         if args.profile and target not in floors:
             profiler = cProfile.Profile()
             profiler.enable()
