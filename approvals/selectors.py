@@ -11,7 +11,10 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
+    Func,
     IntegerField,
+    Lookup,
     OuterRef,
     Prefetch,
     Q,
@@ -19,7 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Upper
+from django.db.models.functions import Concat, Replace, Upper
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -111,9 +114,38 @@ def _entries(user, search: str = "") -> QuerySet:
     entries = DashboardEntry.objects.filter(user_id=user.pk, company_id=user.membership.company_id)
     if not search:
         return entries
+    # The entry's words are stored upper-cased (migration 0012): the term is folded the same way,
+    # by PostgreSQL, once per statement, and each entry compared as it is.
+    folded = Upper(Value(search))
     return entries.filter(
-        Q(search_text__icontains=search) | Q(freelancer_account_email=Upper(Value(search)))
+        Q(_Like(F("search_text"), _Once(Concat(Value("%"), _like_escaped(folded), Value("%")))))
+        | Q(freelancer_account_email=_Once(folded))
     )
+
+
+class _Once(Func):
+    """An expression of the statement's parameters, computed once per statement (a scalar
+    subquery: PostgreSQL's InitPlan) rather than once for each row it is compared with."""
+
+    template = "(SELECT %(expressions)s)"
+
+
+class _Like(Lookup):
+    """``lhs LIKE rhs``, the pattern as given (Django's lookups build theirs around each row)."""
+
+    lookup_name = "like"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
+
+
+def _like_escaped(expression):
+    """The text of ``expression`` matched literally inside a LIKE pattern (\\, % and _ escaped)."""
+    for char in ("\\", "%", "_"):
+        expression = Replace(expression, Value(char), Value("\\" + char))
+    return expression
 
 
 def _visible_to(user, *, also: Q | None = None) -> QuerySet:

@@ -279,6 +279,28 @@ def test_a_search_reads_the_words_copied_onto_the_entries_as_the_request_holds_t
     assert [pk for pk, _ in _indexed(people.lead, "pending", "grace renamed")] == [marketplace.pk]
 
 
+def test_a_search_matches_what_a_case_insensitive_contains_matches_whatever_it_holds():
+    """The words are stored upper-cased and the term folded once per statement: the same rows as
+    Django's icontains over the request, for wildcards typed as text, backslashes, any case."""
+    people = initech()
+    for title in ["100% match", "100 match", "a_b plan", "axb", "back\\slash", "Ünïcödé Straße", "MiXeD"]:
+        _byo(people, title=title, name="Ada Byo", email="ada@byo.example")
+    for search in ["100%", "100", "a_b", "_", "%", "\\", "back\\s", "ünïcödé", "Straße", "mixed", "x"]:
+        indexed = {pk for pk, _ in _indexed(people.manager, "pending", search)}
+        assert indexed == {pk for pk, _ in _straightforward(people.manager, "pending", search)}, search
+    assert len({pk for pk, _ in _indexed(people.manager, "pending", "100%")}) == 1
+    assert len({pk for pk, _ in _indexed(people.manager, "pending", "a_b")}) == 1
+
+
+def test_a_search_folds_the_term_once_not_each_entry_it_walks():
+    people = initech()
+    ask(people, title="Search relevance")
+    assert DashboardEntry.objects.filter(user=people.lead).get().search_text.startswith("SEARCH RELEVANCE")
+    sql, _ = selectors._entries(people.lead, "relevance").query.sql_with_params()
+    assert 'UPPER("approvals_dashboardentry"' not in sql  # no entry is upper-cased when read
+    assert '"search_text" LIKE (SELECT' in sql and '"freelancer_account_email" = (SELECT UPPER(' in sql
+
+
 def test_a_search_walks_the_tab_index_alone():
     people = initech()
     ask(people, title="Search relevance")
