@@ -75,3 +75,44 @@ def test_beta_freelancers_see_the_notice_on_find_work_and_invitations(client, ur
     assert "Referrals beta" in client.get(reverse(url_name)).content.decode()
     client.force_login(outside)
     assert "Referrals beta" not in client.get(reverse(url_name)).content.decode()
+
+
+def _signed_in(user):
+    """The user as the session loads them on every page (accounts.backends.signed_in_users)."""
+    from accounts.backends import signed_in_users
+
+    return signed_in_users().get(pk=user.pk)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("mode, rollout, inside", [
+    (BetaOverride.Mode.ALWAYS, 0, True), (BetaOverride.Mode.NEVER, 100, False),
+    (None, 100, True), (None, 0, False),
+])
+def test_the_override_and_the_rollout_loaded_with_the_user_decide_as_a_query_would(mode, rollout, inside):
+    user = freelancer()
+    set_referral_settings(rollout_percentage=rollout)
+    if mode:
+        BetaOverrideFactory(user=user, mode=mode)
+    loaded = _signed_in(user)
+    assert loaded.referrals_beta_override == mode and loaded.referrals_rollout == rollout
+    assert user_in_referral_beta(user=loaded) is inside is user_in_referral_beta(user=_fresh(user))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("mode", [BetaOverride.Mode.ALWAYS, None])
+def test_the_invitations_and_referrals_pages_ask_the_beta_in_the_users_own_statement(client, mode):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = freelancer()
+    set_referral_settings(rollout_percentage=100)
+    if mode:
+        BetaOverrideFactory(user=user, mode=mode)
+    client.force_login(user)
+    for url in (reverse("jobs:invitations"), reverse("referrals:list")):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        beta = [q["sql"] for q in queries if "referrals_betaoverride" in q["sql"]
+                or "referrals_referralsettings" in q["sql"]]
+        assert beta and all(sql.startswith('SELECT "accounts_user"."id"') for sql in beta), beta
