@@ -85,6 +85,11 @@ class Offer(NamesFreelancer, OfferTerms):
             # The offer list: one state tab of a company in the list's order, and the tab counts
             # read from the index alone.
             models.Index(fields=["company", "state", "-sent_at", "-id"], name="offer_company_state_idx"),
+            # The freelancer's offers: one state tab in the list's order, and that tab's count
+            # from the index's entries for the state, not from every offer of theirs.
+            models.Index(
+                fields=["freelancer", "state", "-sent_at", "-id"], name="offer_freelancer_state_idx"
+            ),
             # A freelancer's BYO offers sent to their email before they had an account (iexact).
             models.Index(
                 Upper("freelancer_email"), condition=models.Q(freelancer__isnull=True),

@@ -233,3 +233,13 @@ def test_the_referred_to_list_uses_its_index_in_a_prepared_statements_generic_pl
     _, talent = scale
     plan = _plan(invites_referred_to(user=talent)[:21], generic=True)
     assert "invite_by_source_idx" in plan and "$1" in plan, plan
+
+
+def test_a_freelancers_tab_count_reads_only_that_states_entries_of_its_index(scale):
+    """The freelancer's offer tabs are counted from (freelancer, state): at a million requests the
+    busiest freelancer's five counts each walked all 376 of their offers, 0.9 ms; now 0.6 ms."""
+    _, talent = scale
+    _offers(company=CompanyFactory(), manager=UserFactory(), talent=freelancer(), count=600)  # others'
+    offers, _ = offers_for_freelancer(user=talent, tab="sent")
+    plan = _plan(offers.order_by().values("pk")[:1001])
+    assert "offer_freelancer_state_idx" in plan, plan
