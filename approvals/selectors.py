@@ -254,7 +254,7 @@ _KEPT = f'FROM "{DashboardCount._meta.db_table}" WHERE user_id = %s AND company_
 _KEPT_COUNTS = (
     "SELECT "
     + "".join(f"coalesce(sum(n) FILTER (WHERE state = '{state}'), 0), " for _, _, state in TABS)
-    + f"coalesce(sum(n) FILTER (WHERE state = '{State.PENDING}' AND awaiting), 0) - ({_LATE_SEATS}) "
+    + f"coalesce(sum(n) FILTER (WHERE state = '{State.PENDING}' AND awaiting), 0), ({_LATE_SEATS}) "
     + _KEPT
 )
 _KEPT_AWAITING = (
@@ -264,12 +264,15 @@ _KEPT_AWAITING = (
 
 def _kept_counts(user) -> tuple[dict[str, int], int]:
     """The user's tab counts and the number of requests awaiting their decision now, exact, in
-    one statement (for a user whose dashboard reads the entries: _reads_entries)."""
+    one statement (for a user whose dashboard reads the entries: _reads_entries). Whether any
+    open seat of theirs is left at all, past its window or not, is kept on the user for the
+    Pending tab's list (DashboardRows)."""
     person = [user.pk, user.membership.company_id]
     with connection.cursor() as cursor:
         cursor.execute(_KEPT_COUNTS, [*person, timezone.now(), *person])
-        *tabs, awaiting = cursor.fetchone()
-    return dict(zip(TAB_STATES, tabs, strict=True)), awaiting
+        *tabs, open_seats, late = cursor.fetchone()
+    user._approvals_open_seats = open_seats
+    return dict(zip(TAB_STATES, tabs, strict=True)), open_seats - late
 
 
 def approval_request_tab_counts(*, user, search: str = "") -> dict[str, int]:
@@ -309,10 +312,15 @@ def count_label(count: int, search: str = "") -> int | str:
     return capped_label(count, count_cap(search))
 
 
+# What a dashboard row shows with its request.
+_ROW_RELATED = ("requester", "freelancer", "job")
+
+
 class DashboardRows:
-    """One tab's requests for Django's Paginator, read from DashboardEntry: the ids of a page
-    by index (newest first; in the Pending tab, those awaiting the user first), then the
-    requests themselves. It is counted only as far as capped_page asks (count_to), so a count
+    """One tab's requests for Django's Paginator, read from DashboardEntry, newest first (in the
+    Pending tab, those awaiting the user first). The first page reads its entries and their
+    requests in one statement; a later page reads the entries' ids by index as far as its end,
+    then its own requests. It is counted only as far as capped_page asks (count_to), so a count
     never reads the whole tab."""
 
     def __init__(self, *, user, state: str, search: str):
@@ -327,35 +335,53 @@ class DashboardRows:
             entries = entries.values_list("created_at", "request_id")
         return list(entries.order_by("-created_at", "-request_id")[:stop])
 
+    def _with_requests(self, entries: QuerySet, stop: int) -> list[ApprovalRequest]:
+        """The first ``stop`` entries' requests in the entries' order, read with them (a nested
+        loop from the index's entries to each request: a deep page would join every entry it
+        skips, so only the first page reads this way)."""
+        related = [f"request__{name}" for name in _ROW_RELATED]
+        return [entry.request for entry in entries.select_related(*related).order_by(
+            "-created_at", "-request_id"
+        )[:stop]]
+
+    def _requests(self, ids: list[int]) -> list[ApprovalRequest]:
+        by_id = ApprovalRequest.objects.select_related(*_ROW_RELATED).in_bulk(ids)
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+    def _rest(self, now) -> QuerySet:
+        """The Pending tab after the requests awaiting the user: those nobody awaits merged with
+        the open seats past the decision window that the sweep has not reached, in one statement
+        (two index ranges merged in order: a Merge Append)."""
+        return self.entries.filter(awaiting=False).values_list("created_at", "request_id").union(
+            self.entries.filter(awaiting=True, expires_at__lte=now).values_list("created_at", "request_id"),
+            all=True,
+        )
+
     def __getitem__(self, window: slice) -> list[ApprovalRequest]:
         start, stop = window.start or 0, window.stop
-        if self.state != State.PENDING:
-            ids = [pk for _, pk in self._ids(self.entries.filter(awaiting=False), stop)[start:]]
-            awaiting = set()
+        pending = self.state == State.PENDING
+        now = timezone.now()
+        if pending and getattr(self.user, "_approvals_open_seats", None) == 0:
+            # No open seat of the user's at all (the tab counts said so): the tab is the rest,
+            # newest first, and its first page reads like any other tab's.
+            pending = False
+        first = self.entries.filter(awaiting=True, expires_at__gt=now) if pending else self.entries.filter(
+            awaiting=False
+        )
+        if start == 0:
+            rows = self._with_requests(first, stop)
+            awaiting = {row.pk for row in rows} if pending else set()
+            if pending and len(rows) < stop:
+                rows += self._requests([pk for _, pk in self._ids(self._rest(now), stop - len(rows))])
         else:
-            # Awaiting the user now; then the rest, newest first: those nobody awaits merged
-            # with the open seats past the decision window that the sweep has not reached.
-            now = timezone.now()
-            first = self._ids(self.entries.filter(awaiting=True, expires_at__gt=now), stop)
-            rest = []
-            if len(first) < stop:
-                # One statement, two index ranges merged in order (a Merge Append).
-                rest = self._ids(
-                    self.entries.filter(awaiting=False).values_list("created_at", "request_id").union(
-                        self.entries.filter(awaiting=True, expires_at__lte=now)
-                        .values_list("created_at", "request_id"),
-                        all=True,
-                    ),
-                    stop - len(first),
-                )
-            ids = [pk for _, pk in first + rest][start:stop]
-            awaiting = {pk for _, pk in first}
-        by_id = ApprovalRequest.objects.select_related("requester", "freelancer", "job").in_bulk(ids)
-        rows = [by_id[pk] for pk in ids if pk in by_id]
+            head = self._ids(first, stop)
+            rest = self._ids(self._rest(now), stop - len(head)) if pending and len(head) < stop else []
+            rows = self._requests([pk for _, pk in head + rest][start:stop])
+            awaiting = {pk for _, pk in head} if pending else set()
         # The Approvers column reads only steps that have seats (a step that is not skipped
         # always has some): one query for the page's seats with their steps, not two.
         chains = {row.pk: {} for row in rows}
-        seats = StepApprover.objects.filter(request_id__in=ids).select_related("step", "approver")
+        seats = StepApprover.objects.filter(request_id__in=list(chains)).select_related("step", "approver")
         for seat in seats.order_by("step__position", "id"):
             chains[seat.request_id].setdefault(seat.step, []).append(seat)
         for row in rows:
@@ -393,7 +419,7 @@ def approval_requests_for_dashboard(*, user, tab: str = "pending", search: str =
     rows = (
         _search(_visible_to(user), search)
         .filter(state=state)
-        .select_related("requester", "freelancer", "job")
+        .select_related(*_ROW_RELATED)
         .prefetch_related(chain_prefetch())
     )
     if state != State.PENDING:

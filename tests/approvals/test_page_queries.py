@@ -15,12 +15,12 @@ pytestmark = pytest.mark.django_db
 
 # Rendered (the page cache's key does not hold): session, the page cache's key (the reader's
 # page touches, accounts.pagecache), user (with the delegation/escalation flags:
-# selectors.signed_in_user_annotations), the tab counts (with the top bar's count), the page's ids,
-# the requests, their seats with steps and approvers.
-APPROVER_DASHBOARD = 7
-# The manager's Pending tab reads its ids in two statements (awaiting first, then the rest),
-# and has no top bar count.
-MANAGER_DASHBOARD = 8
+# selectors.signed_in_user_annotations), the tab counts (kept, with the top bar's count), the
+# first page's entries with their requests, their seats with steps and approvers.
+APPROVER_DASHBOARD = 6
+# The manager's Pending tab: no open seat of theirs (the kept counts say so), so the same, without
+# the top bar's count.
+MANAGER_DASHBOARD = 6
 # Session, the page cache's key, user with the flags, the request, steps, seats, timeline,
 # offers, resubmissions, the top bar's count.
 REQUEST_PAGE = 10
