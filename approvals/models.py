@@ -529,9 +529,12 @@ class DashboardEntry(models.Model):
             ),
             # Open seats past their decision window that the sweep has not expired yet: listed
             # last in the Pending tab, and taken off the kept awaiting count (DashboardCount).
+            # Its condition is the flag alone (only a pending request's entry awaits anyone), and
+            # the state a column: a prepared statement's generic plan, the state a parameter,
+            # can use it, where it could not use an index on state = 'pending'.
             models.Index(
-                fields=["user", "company", "expires_at"], name="dashboard_entry_awaiting_due",
-                condition=models.Q(awaiting=True, state="pending"),
+                fields=["user", "company", "state", "expires_at"], name="dashboard_entry_open_seats",
+                condition=models.Q(awaiting=True),
             ),
         ]
 

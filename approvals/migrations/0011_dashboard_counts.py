@@ -7,7 +7,8 @@ statement changed, how many entries it added or removed. Every write of the entr
 them: the refresh function's insert, update and delete (0010), Django's cascades, a TRUNCATE.
 Existing entries are counted into one row per key, under a lock that holds off writers between
 the count and the triggers. PostgreSQL only, like 0007: elsewhere the table stays empty. The
-index of open seats by deadline gains the company, for the seats the kept count takes off.
+index of open seats by deadline gains the company and the state, for the seats the kept count
+takes off.
 """
 
 import django.db.models.deletion
@@ -82,14 +83,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # The open seats past their deadline, by company too: the kept awaiting count takes them
-        # off, reading this index alone.
+        # The open seats past their deadline, by company and state too: the kept awaiting count
+        # takes them off, reading this index alone, and a prepared statement's generic plan (the
+        # state a parameter) can use it: its condition is the flag alone, which only a pending
+        # request's entry carries.
         migrations.RemoveIndex(model_name="dashboardentry", name="dashboard_entry_awaiting_exp"),
         migrations.AddIndex(
             model_name="dashboardentry",
             index=models.Index(
-                condition=models.Q(("awaiting", True), ("state", "pending")),
-                fields=["user", "company", "expires_at"], name="dashboard_entry_awaiting_due",
+                condition=models.Q(("awaiting", True)),
+                fields=["user", "company", "state", "expires_at"], name="dashboard_entry_open_seats",
             ),
         ),
         migrations.CreateModel(

@@ -3,15 +3,12 @@ the same queries with 1 row or 500, each list served by an index in its own orde
 index-backed queries return the same rows as PostgreSQL's plain scan of the table."""
 
 import datetime
-import itertools
-import re
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from psycopg.sql import Literal
 
 from accounts.models import Notification
 from accounts.selectors import notifications_for
@@ -22,6 +19,7 @@ from offers.selectors import offers_for_company, offers_for_freelancer
 from referrals.models import Referral
 from referrals.selectors import invites_referred_to, referral_counts, referrals_made_by
 from tests.factories import CompanyFactory, UserFactory, beta_freelancer, freelancer, hiring_manager
+from tests.plans import plan as plan_of
 
 pytestmark = pytest.mark.django_db
 
@@ -148,27 +146,6 @@ def _plain(read):
         return read()
 
 
-def _plan(queryset, *, generic: bool = False) -> str:
-    """The plan when PostgreSQL must use an index if one fits (the tables are small here). With
-    ``generic``, the plan a prepared statement settles on after its fifth run (config.settings:
-    server-side binding), made without the parameters' values: a partial index whose condition
-    compares a column with a parameter cannot be used there."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("ANALYZE")
-        if not generic:
-            return queryset.explain()
-        sql, params = queryset.query.sql_with_params()
-        numbers = itertools.count(1)
-        cursor.execute("PREPARE generic_plan AS " + re.sub("%s", lambda _: f"${next(numbers)}", sql))
-        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-        values = ", ".join(Literal(value).as_string(connection.connection) for value in params)
-        cursor.execute(f"EXPLAIN EXECUTE generic_plan({values})")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-        cursor.execute("DEALLOCATE generic_plan")
-        return plan
-
-
 @pytest.fixture
 def scale():
     company = CompanyFactory(approvals_enabled=False)
@@ -222,16 +199,16 @@ def test_each_list_is_read_from_its_index_in_its_own_order(scale):
         "notification_inbox_idx": notifications_for(user=talent),
     }
     for index, queryset in plans.items():
-        plan = _plan(queryset[:21])
+        plan = plan_of(queryset[:21])
         assert index in plan, plan
         assert "Sort" not in plan, plan  # the index gives the order: the first page reads 21 entries
 
 
-def test_the_referred_to_list_uses_its_index_in_a_prepared_statements_generic_plan(scale):
+def test_the_referred_to_list_uses_its_index_in_a_prepared_statements_genericplan(scale):
     """Its source is a parameter: a partial index on source = 'referral' (as it was) is out of a
     generic plan, which read every invite of the freelancer and sorted them (2 ms at a million)."""
     _, talent = scale
-    plan = _plan(invites_referred_to(user=talent)[:21], generic=True)
+    plan = plan_of(invites_referred_to(user=talent)[:21], generic=True)
     assert "invite_by_source_idx" in plan and "$1" in plan, plan
 
 
@@ -241,5 +218,5 @@ def test_a_freelancers_tab_count_reads_only_that_states_entries_of_its_index(sca
     _, talent = scale
     _offers(company=CompanyFactory(), manager=UserFactory(), talent=freelancer(), count=600)  # others'
     offers, _ = offers_for_freelancer(user=talent, tab="sent")
-    plan = _plan(offers.order_by().values("pk")[:1001])
+    plan = plan_of(offers.order_by().values("pk")[:1001])
     assert "offer_freelancer_state_idx" in plan, plan
