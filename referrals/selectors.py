@@ -2,7 +2,7 @@
 
 import hashlib
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Prefetch, Q
 
 from jobs.models import Invite
 
@@ -22,26 +22,11 @@ def referral_beta_bucket(*, user_id: int) -> int:
     return int.from_bytes(digest[:8], "big") % 100
 
 
-def signed_in_user_annotations() -> dict:
-    """What user_in_referral_beta asks the database, as annotations of the signed-in user's row
-    (registered with accounts.backends.signed_in_users): their override's mode, or None; and the
-    rollout's percentage, or None before the settings' row exists."""
-    return {
-        "referrals_beta_override": Subquery(
-            BetaOverride.objects.filter(user_id=OuterRef("pk")).values("mode")[:1]
-        ),
-        "referrals_rollout": Subquery(
-            ReferralSettings.objects.filter(pk=ReferralSettings.SINGLETON_PK).values("rollout_percentage")
-        ),
-    }
-
-
 def user_in_referral_beta(*, user) -> bool:
     """Whether this freelancer sees Decline and refer: their override, else bucket < rollout.
 
-    Only active freelancers can be in the beta. The override comes with the signed-in user
-    (signed_in_user_annotations), else from one small query; the answer is cached on the user
-    object, so a page asks at most once however often it checks.
+    Only active freelancers can be in the beta. The answer is cached on the user object so a
+    page asks the database once (two small queries) however often it checks.
     """
     cached = getattr(user, "_in_referral_beta", None)
     if cached is not None:
@@ -49,17 +34,11 @@ def user_in_referral_beta(*, user) -> bool:
     if not (user.is_authenticated and user.is_active and user.is_freelancer):
         result = False
     else:
-        if hasattr(user, "referrals_beta_override"):  # loaded with the signed-in user
-            override = user.referrals_beta_override
-        else:
-            override = BetaOverride.objects.filter(user_id=user.pk).values_list("mode", flat=True).first()
+        override = BetaOverride.objects.filter(user_id=user.pk).values_list("mode", flat=True).first()
         if override is not None:
             result = override == BetaOverride.Mode.ALWAYS
         else:
-            # Loaded with the user too, unless the settings' row is not there yet.
-            rollout = getattr(user, "referrals_rollout", None)
-            if rollout is None:
-                rollout = ReferralSettings.load().rollout_percentage
+            rollout = ReferralSettings.load().rollout_percentage
             result = referral_beta_bucket(user_id=user.pk) < rollout
     user._in_referral_beta = result
     return result
