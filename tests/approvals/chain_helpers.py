@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from approvals import services
-from approvals.models import ApprovalPolicy, PolicyStep, StepRule
+from approvals.models import ApprovalPolicy, DashboardCount, DashboardEntry, PolicyStep, StepRule
 from tests.factories import CompanyFactory, approver, freelancer, hiring_manager
 
 
@@ -53,3 +53,21 @@ def chain(approval_request):
         ])
         for step in approval_request.steps.order_by("position")
     ]
+
+
+def kept_counts() -> dict[tuple, int]:
+    """DashboardCount's rows added up per (user, company, state, awaiting), keys adding up to
+    nothing left out."""
+    sums: dict[tuple, int] = {}
+    for *key, n in DashboardCount.objects.values_list("user_id", "company_id", "state", "awaiting", "n"):
+        sums[tuple(key)] = sums.get(tuple(key), 0) + n
+    return {key: n for key, n in sums.items() if n}
+
+
+def counted_entries() -> dict[tuple, int]:
+    """The dashboard entries counted per (user, company, state, awaiting)."""
+    counted: dict[tuple, int] = {}
+    for key in DashboardEntry.objects.values_list("user_id", "company_id", "state", "awaiting"):
+        counted[key] = counted.get(key, 0) + 1
+    return counted
+

@@ -23,7 +23,7 @@ from approvals.models import (
 )
 from tests.factories import approver, hiring_manager, move_past_expiry
 
-from .chain_helpers import ask, initech
+from .chain_helpers import ask, counted_entries, initech, kept_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,7 @@ def actual_entries() -> set[tuple]:
 def assert_entries_follow_the_chain():
     assert actual_entries() == expected_entries()
     assert DashboardEntry.objects.exists()
+    assert kept_counts() == counted_entries()  # the tab counts kept from them (DashboardCount)
 
 
 def test_entries_follow_every_write_path():
