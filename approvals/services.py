@@ -669,7 +669,7 @@ def dashboard_counts_compact() -> int:
     """Beat, every minute: fold each person's DashboardCount rows into one per key, so the tab
     counts add up a few rows. Returns how many keys it folded. PostgreSQL only (elsewhere the
     table is empty)."""
-    if not bulk.single_statement():
+    if connection.vendor != "postgresql":
         return 0
     with connection.cursor() as cursor:
         cursor.execute(_COMPACT_DASHBOARD_COUNTS)

@@ -118,8 +118,9 @@ def _measure(args, targets, floors, call, connection) -> int:
         try:
             return execute(sql, params, many, context)
         finally:
-            sql_seconds[0] += time.perf_counter() - started
-            statements.append((sql, time.perf_counter() - started))
+            seconds = time.perf_counter() - started
+            sql_seconds[0] += seconds
+            statements.append((sql, seconds))
 
     print(f"{'page':<32}{'median ms':>10}{'SQL ms':>8}{'Python ms':>10}{'KB':>6}")
     for target in targets:

@@ -4,6 +4,7 @@ walk checks them with the entries; here a statement over many entries and a TRUN
 compaction folds them without losing a change, the dashboard and the top bar read them (not the
 entries), and a database migrated forward counts the entries it already had."""
 
+import threading
 from decimal import Decimal
 
 import pytest
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from approvals import selectors, services
 from approvals.models import ApprovalRequest, DashboardCount, DashboardEntry, State
+from tests.concurrency import outcomes, run_together
 from tests.factories import move_past_expiry
 from tests.plans import plan
 
@@ -32,16 +34,15 @@ def test_a_statement_over_many_entries_appends_one_row_per_key():
     people = initech()
     for i in range(6):
         ask(people, title=f"Request {i}", amount=str(Decimal(100 + i)))
-    before = DashboardCount.objects.count()
+    before, keys_before = DashboardCount.objects.count(), set(counted_entries())
     with connection.cursor() as cursor:  # what the bench loader and migration 0007 run
         cursor.execute("SELECT approvals_dashboard_refresh(ARRAY(SELECT id FROM approvals_approvalrequest))")
+        assert DashboardCount.objects.count() == before  # nothing changed, nothing appended
         cursor.execute("UPDATE approvals_dashboardentry SET state = 'expired', awaiting = false")
     assert_counts_follow_the_entries()
-    keys_changed = {(user, state) for user, _, state, _ in counted_entries()} | {
-        (user, state) for user, _, state, _ in kept_counts()
-    }
-    # the refresh changed nothing (no row); the UPDATE one per key it took from and gave to
-    assert DashboardCount.objects.count() - before <= 2 * len(keys_changed) + 2
+    # Every entry changed: one row for each key they left and each they joined, not one per entry.
+    keys = keys_before | set(counted_entries())
+    assert DashboardCount.objects.count() - before == len(keys) < DashboardEntry.objects.count()
 
 
 def test_a_truncate_of_the_entries_empties_the_counts():
@@ -173,3 +174,32 @@ def test_the_open_seats_past_their_deadline_are_read_from_their_index_in_a_gener
             found = plan(late, generic=generic, analyze=False)
             assert "dashboard_entry_open_seats" in found, found
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_decisions_on_one_approvers_counts_do_not_wait_for_each_other():
+    """The counts are appended, never updated in place: a decision (or a sweep's batch) still in
+    its transaction holds no lock that another write to the same approver's counts waits for."""
+    people = initech()
+    first, second = ask(people, title="First", amount="101"), ask(people, title="Second", amount="102")
+    decided, released = threading.Event(), threading.Event()
+
+    def hold_open():
+        with transaction.atomic():
+            services.approval_request_approve(approval_request_id=first.pk, actor=people.lead)
+            decided.set()
+            released.wait(10)
+
+    def decide_meanwhile():
+        try:
+            decided.wait(10)
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '2s'")  # waiting would be the failure
+                services.approval_request_approve(approval_request_id=second.pk, actor=people.lead)
+        finally:
+            released.set()
+
+    assert outcomes(run_together(hold_open, decide_meanwhile)) == ["ok", "ok"]
+    assert kept_counts() == counted_entries()
+    assert selectors.approval_request_tab_counts(user=people.lead)["approved"] == 2
