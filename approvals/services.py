@@ -310,6 +310,11 @@ def _record_chain(approval_request: ApprovalRequest, planned, *, now) -> Request
 
 # Deciding
 
+# The seat a caller named (an email link's) is no longer open to the actor: decided, passed, not
+# reached yet, or moved to someone else. The link's page says which.
+SEAT_GONE = "This decision is no longer open to you."
+
+
 def _check_can_decide(approval_request: ApprovalRequest, actor) -> None:
     refusal = rules.can_decide(actor, approval_request)
     if refusal:
@@ -317,7 +322,8 @@ def _check_can_decide(approval_request: ApprovalRequest, actor) -> None:
 
 
 def approval_request_approve(
-    *, approval_request_id: int, actor, comment: str = "", must_see: bool = False
+    *, approval_request_id: int, actor, comment: str = "", must_see: bool = False,
+    seat: tuple[int, int] | None = None,
 ) -> ApprovalRequest:
     """An approver of the active step approves.
 
@@ -330,10 +336,12 @@ def approval_request_approve(
 
     ``must_see``: the caller has not read the request yet (the request page's approval); one
     the actor may not see raises NotVisible, as the page would answer 404, before any rule.
+    ``seat``: (step id, approver id) of the one seat the caller acts for (an email link's), which
+    must be open and the actor's to decide; any other state of the chain is refused.
     """
     return _decide(
         approval_request_id=approval_request_id, actor=actor, comment=comment, approve=True,
-        must_see=must_see,
+        must_see=must_see, seat=seat,
     )
 
 
@@ -350,7 +358,8 @@ def approval_request_decline(
 
 
 def _decide(
-    *, approval_request_id: int, actor, comment: str, approve: bool, must_see: bool = False
+    *, approval_request_id: int, actor, comment: str, approve: bool, must_see: bool = False,
+    seat: tuple[int, int] | None = None,
 ) -> ApprovalRequest:
     comment = comment.strip()
     with transaction.atomic():
@@ -369,15 +378,22 @@ def _decide(
         if must_see and not selectors.is_visible_to(actor, approval_request):
             raise NotVisible
         _check_can_decide(approval_request, actor)
-        seat = next(
+        wanted, seat = seat, next(
             (seat for seat in rules.seats_of(approval_request)
              if seat.approver_id == actor.pk and rules.is_open(seat)),
             None,
         )
         on_behalf_of = None
-        if seat is None:  # the actor decides for an approver who is away
-            seat = rules.delegated_seats(actor, approval_request)[0]
-            on_behalf_of = seat.approver
+        if seat is None or (wanted is not None and wanted[1] != actor.pk):
+            # The actor decides for an approver who is away.
+            seat = next(
+                (other for other in rules.delegated_seats(actor, approval_request)
+                 if wanted is None or other.approver_id == wanted[1]),
+                None,
+            )
+            on_behalf_of = seat.approver if seat is not None else None
+        if seat is None or (wanted is not None and (seat.step_id, seat.approver_id) != wanted):
+            raise ApprovalError(SEAT_GONE)
         step = seat.step
         now = timezone.now()
         seat.decision = Decision.APPROVED if approve else Decision.DECLINED

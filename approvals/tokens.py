@@ -68,19 +68,54 @@ class TokenCheck:
         return self.status == "ok"
 
 
-def check_decision_token(token: str) -> TokenCheck:
+@dataclass(frozen=True)
+class DecisionLink:
+    """What a genuine link says, read from its signature alone (no query): the request, the
+    step (None on links signed before chains), the person it was sent to, the approver whose
+    seat it is (the same, unless it went to their delegate), the action and the expiry."""
+
+    request_id: int
+    step_id: int | None
+    approver_id: int
+    seat_approver_id: int
+    action: str
+    expires: int
+
+    @property
+    def seat(self) -> tuple[int, int] | None:
+        """(step id, approver id) of the seat it decides, for the decision service."""
+        return None if self.step_id is None else (self.step_id, self.seat_approver_id)
+
+    @property
+    def is_past_expiry(self) -> bool:
+        return timezone.now().timestamp() >= self.expires
+
+
+def read_decision_token(token: str) -> DecisionLink | None:
+    """The link's payload if its signature is genuine and it is well formed, else None."""
     try:
         payload = signing.loads(token, salt=SALT)
-        request_id = int(payload["r"])
         approver_id = int(payload["u"])
-        action = str(payload["a"])
-        expires = int(payload["e"])
-        step_id = int(payload["s"]) if "s" in payload else None
-        on_behalf_of = int(payload["b"]) if "b" in payload else None
+        link = DecisionLink(
+            request_id=int(payload["r"]),
+            step_id=int(payload["s"]) if "s" in payload else None,
+            approver_id=approver_id,
+            seat_approver_id=int(payload["b"]) if "b" in payload else approver_id,
+            action=str(payload["a"]),
+            expires=int(payload["e"]),
+        )
     except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    return link if link.action in ACTIONS else None
+
+
+def check_decision_token(token: str) -> TokenCheck:
+    link = read_decision_token(token)
+    if link is None:
         return TokenCheck(status="invalid")
-    if action not in ACTIONS:
-        return TokenCheck(status="invalid")
+    request_id, approver_id, action, expires = link.request_id, link.approver_id, link.action, link.expires
+    step_id = link.step_id
+    on_behalf_of = link.seat_approver_id if link.seat_approver_id != approver_id else None
     seats = StepApprover.objects.filter(request_id=request_id, approver_id=on_behalf_of or approver_id)
     if step_id is not None:
         seats = seats.filter(step_id=step_id)

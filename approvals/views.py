@@ -27,7 +27,8 @@ from .forms import (
     OutOfOfficeForm,
     ReportPeriodForm,
 )
-from .tokens import check_decision_token
+from .models import ApprovalRequest
+from .tokens import check_decision_token, read_decision_token
 
 PAGE_SIZE = 20
 # The dashboard's date column, per tab.
@@ -347,6 +348,10 @@ def email_decision(request, token):
     not. If someone else is signed in, it refuses. A tampered link says so and shows no
     request; a used or expired one shows the request's current state.
     """
+    if request.method == "POST":
+        done = _email_approval_at_once(request, token)
+        if done is not None:
+            return done
     check = check_decision_token(token)
     context = {"check": check, "approval_request": check.approval_request, "token": token}
     if check.status == "invalid":
@@ -398,6 +403,42 @@ def email_decision(request, token):
         messages.error(request, str(exc))
     else:
         messages.success(request, selectors.decision_done_message(decided, actor=approver, from_email=True))
+    return redirect("approvals:email_decision", token)
+
+
+def _email_approval_at_once(request, token):
+    """An approval posted from a link that is genuine, unexpired and the signed-in person's (or
+    nobody's), with a comment the form takes: decided without reading the link's request first.
+
+    The decision service reads the chain under the request's lock anyway, and is told which seat
+    the link is for: it decides that seat only if it is open and the actor's to decide. Anything
+    else returns None and the page answers as for any other POST: it checks the link (a used,
+    early, moved or expired link shows the request's state; a person who lost the right to decide
+    is told why), so a refused approval here changes nothing and reads the same.
+    """
+    link = read_decision_token(token)
+    if link is None or link.action != "approve" or link.seat is None or link.is_past_expiry:
+        return None
+    signed_in = request.user.is_authenticated
+    if signed_in and request.user.pk != link.approver_id:
+        return None
+    form = DecisionForm({"decision": "approve", "comment": request.POST.get("comment", "")})
+    if not form.is_valid():
+        return None
+    approver = (
+        request.user if signed_in
+        else User.objects.select_related("membership").filter(pk=link.approver_id).first()
+    )
+    if approver is None:
+        return None
+    try:
+        decided = services.approval_request_approve(
+            approval_request_id=link.request_id, actor=approver, comment=form.cleaned_data["comment"],
+            seat=link.seat,
+        )
+    except (services.ApprovalError, ApprovalRequest.DoesNotExist):
+        return None
+    messages.success(request, selectors.decision_done_message(decided, actor=approver, from_email=True))
     return redirect("approvals:email_decision", token)
 
 

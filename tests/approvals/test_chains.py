@@ -267,6 +267,31 @@ def test_a_link_for_a_later_step_waits_and_changes_nothing(client, people):
     assert seat.decision == "pending"
 
 
+def test_an_approvers_link_for_a_passed_step_does_not_decide_their_seat_on_the_next_one(client, people):
+    """The lead sits on both steps: the email of the first step, posted once the second is the
+    active one, is a used link. It decides nothing, though the lead may decide the second step
+    (the link posts straight to the decision service, which is told the link's seat)."""
+    people.finance_step.approvers.add(people.lead)
+    approval_request = ask(people)
+    first = approval_request.step_approvers.get(approver=people.lead, step__position=1)
+    link = make_decision_token(approval_request=approval_request, seat=first, action="approve")
+    client.post(reverse("approvals:email_decision", args=[link]))
+    before = chain(approval_request)
+    assert before[1][:2] == ("Finance", "active") and ("lead@initech.test", "pending") in before[1][2]
+    transitions = ApprovalTransition.objects.filter(request=approval_request).count()
+    response = client.post(reverse("approvals:email_decision", args=[link]), follow=True)
+    page = response.content.decode()
+    assert "You approved the step “Team lead” of this request" in page
+    assert "This link cannot change it" in page
+    assert chain(approval_request) == before
+    assert ApprovalTransition.objects.filter(request=approval_request).count() == transitions
+    finance = approval_request.step_approvers.get(approver=people.lead, step__position=2)
+    second = make_decision_token(approval_request=approval_request, seat=finance, action="approve")
+    client.post(reverse("approvals:email_decision", args=[second]))
+    finance.refresh_from_db()
+    assert finance.decision == "approved"
+
+
 def test_a_link_names_its_step_and_cannot_be_moved_to_another_approver(people):
     approval_request = ask(people)
     seat = approval_request.step_approvers.get(approver=people.lead)

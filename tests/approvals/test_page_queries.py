@@ -31,8 +31,9 @@ APPROVE_POST_FINAL = 14
 # As above, the request's row unchanged but the next step activated, and its approvers'
 # delegations read: the requester's and every next approver's notifications in one write.
 APPROVE_POST_STEP_PASSED = 15
-# The token's seat and request, the approver with their membership; then the decision as above.
-EMAIL_APPROVE_POST_FINAL = 14
+# The approver with their membership (the link's signature names the seat: it is not read
+# before the decision, which reads it under the lock); then the decision as above.
+EMAIL_APPROVE_POST_FINAL = 13
 
 
 def _make(people, n, **kwargs):
