@@ -126,3 +126,50 @@ class Referral(models.Model):
     @property
     def outcome_label(self) -> str:
         return self.Outcome(self.outcome).label
+
+
+class ReferralTally(models.Model):
+    """One freelancer's referral counts, as the Referrals page shows them: referrals made,
+    different freelancers referred, and referrals whose freelancer was hired.
+
+    Kept by PostgreSQL triggers (migration 0005) on referrals and on their new invites' hire,
+    in the writing transaction: each statement adds what it changed (+1 referral, -1 hire), so
+    two writers for one referrer queue on this row rather than overwrite each other's counts.
+    ``referred`` counts the ReferredPair rows that go from none to some and back. No
+    foreign-key constraint: derived rows, like DashboardCount's. On other databases the tables
+    stay empty and the page counts the referrals instead.
+    """
+
+    referrer = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True,
+        related_name="+",
+    )
+    referrals = models.IntegerField(default=0)
+    referred = models.IntegerField(default=0)
+    hired = models.IntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.referrals} referrals by user {self.referrer_id}"
+
+
+class ReferredPair(models.Model):
+    """How many referrals one freelancer made of another (to different jobs): what makes
+    ReferralTally.referred a count of people, not of referrals. Kept with it (migration 0005)."""
+
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+        related_name="+",
+    )
+    referred = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+        related_name="+",
+    )
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["referrer", "referred"], name="referred_pair_once"),
+        ]
+
+    def __str__(self):
+        return f"user {self.referrer_id} referred user {self.referred_id} {self.n} times"

@@ -736,6 +736,14 @@ def check(size: int, people: People | None = None) -> list[str]:
          "GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0) kept FULL JOIN (SELECT user_id, company_id, state, "
          "awaiting, count(*) AS n FROM approvals_dashboardentry GROUP BY 1, 2, 3, 4) counted "
          "USING (user_id, company_id, state, awaiting) WHERE kept.n IS DISTINCT FROM counted.n", 0),
+        ("freelancers whose kept referral counts are not their referrals'", "SELECT count(*) FROM "
+         "(SELECT referrer_id, referrals, referred, hired FROM referrals_referraltally "
+         "WHERE (referrals, referred, hired) <> (0, 0, 0)) kept FULL JOIN (SELECT r.referrer_id, "
+         "count(*) AS referrals, count(DISTINCT r.referred_id) AS referred, "
+         "count(*) FILTER (WHERE i.hired_at IS NOT NULL) AS hired FROM referrals_referral r "
+         "JOIN jobs_invite i ON i.id = r.new_invite_id GROUP BY r.referrer_id) counted USING (referrer_id) "
+         "WHERE (kept.referrals, kept.referred, kept.hired) "
+         "IS DISTINCT FROM (counted.referrals, counted.referred, counted.hired)", 0),
     ]
     lines = []
     with connection.cursor() as cursor:
