@@ -119,13 +119,21 @@ CREATE TRIGGER referrals_tally_hire AFTER UPDATE ON jobs_invite
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
     EXECUTE FUNCTION referrals_tally_hires();
 
--- The referrals made so far.
-INSERT INTO referrals_referredpair (referrer_id, referred_id, n)
-SELECT referrer_id, referred_id, count(*) FROM referrals_referral GROUP BY referrer_id, referred_id;
-INSERT INTO referrals_referraltally (referrer_id, referrals, referred, hired)
-SELECT r.referrer_id, count(*), count(DISTINCT r.referred_id), count(*) FILTER (WHERE i.hired_at IS NOT NULL)
-FROM referrals_referral r LEFT JOIN jobs_invite i ON i.id = r.new_invite_id
-GROUP BY r.referrer_id;
+-- Every count again from the referrals (this backfill; a bulk load made with the triggers off).
+CREATE FUNCTION referrals_tally_rebuild() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM referrals_referredpair;
+    DELETE FROM referrals_referraltally;
+    INSERT INTO referrals_referredpair (referrer_id, referred_id, n)
+    SELECT referrer_id, referred_id, count(*) FROM referrals_referral GROUP BY referrer_id, referred_id;
+    INSERT INTO referrals_referraltally (referrer_id, referrals, referred, hired)
+    SELECT r.referrer_id, count(*), count(DISTINCT r.referred_id),
+           count(*) FILTER (WHERE i.hired_at IS NOT NULL)
+    FROM referrals_referral r LEFT JOIN jobs_invite i ON i.id = r.new_invite_id
+    GROUP BY r.referrer_id;
+END $$;
+
+SELECT referrals_tally_rebuild();
 """
 
 BACKWARD = r"""
@@ -133,6 +141,7 @@ DROP TRIGGER referrals_tally_hire ON jobs_invite;
 DROP TRIGGER referrals_tally_del ON referrals_referral;
 DROP TRIGGER referrals_tally_upd ON referrals_referral;
 DROP TRIGGER referrals_tally_ins ON referrals_referral;
+DROP FUNCTION referrals_tally_rebuild();
 DROP FUNCTION referrals_tally_hires();
 DROP FUNCTION referrals_tally_referrals();
 DROP FUNCTION referrals_tally_apply(bigint[], bigint[], bigint[], integer[]);
