@@ -392,3 +392,21 @@ def test_the_triggers_that_follow_decisions_plan_their_statements_once_per_conne
         "approvals_dashboard_step_updated",
     ]
     assert all(config == ["plan_cache_mode=force_generic_plan"] for config in settings.values())
+
+
+def test_postgresql_knows_how_the_entries_key_columns_go_together():
+    """Extended statistics (0014): with each column's frequency alone, PostgreSQL expected 7 open
+    seats where the busiest approver has 5,597, and its plans with the values read the Pending
+    tab's first page by sorting every one of them (71-92 ms at 1,000,000 requests)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT s.stxkind, array_agg(a.attname ORDER BY a.attname) FROM pg_statistic_ext s "
+            "JOIN pg_attribute a ON a.attrelid = s.stxrelid AND a.attnum = ANY(s.stxkeys) "
+            "WHERE s.stxname = 'dashboard_entry_key_stats' "
+            "AND s.stxrelid = 'approvals_dashboardentry'::regclass GROUP BY s.stxkind"
+        )
+        kinds, columns = cursor.fetchone()
+    assert sorted(kinds) == ["f", "m"]  # functional dependencies, most common values
+    assert columns == ["awaiting", "company_id", "state", "user_id"]
