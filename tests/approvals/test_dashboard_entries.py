@@ -408,5 +408,5 @@ def test_postgresql_knows_how_the_entries_key_columns_go_together():
             "AND s.stxrelid = 'approvals_dashboardentry'::regclass GROUP BY s.stxkind"
         )
         kinds, columns = cursor.fetchone()
-    assert sorted(kinds) == ["f", "m"]  # functional dependencies, most common values
+    assert kinds == ["m"]  # the most common combinations (with dependencies, the search's plan erred)
     assert columns == ["awaiting", "company_id", "state", "user_id"]
