@@ -113,7 +113,7 @@ def check_decision_token(token: str) -> TokenCheck:
     link = read_decision_token(token)
     if link is None:
         return TokenCheck(status="invalid")
-    request_id, approver_id, action, expires = link.request_id, link.approver_id, link.action, link.expires
+    request_id, approver_id, action = link.request_id, link.approver_id, link.action
     step_id = link.step_id
     on_behalf_of = link.seat_approver_id if link.seat_approver_id != approver_id else None
     seats = StepApprover.objects.filter(request_id=request_id, approver_id=on_behalf_of or approver_id)
@@ -137,7 +137,7 @@ def check_decision_token(token: str) -> TokenCheck:
     )
     if approval_request.state != State.PENDING:
         check.status = "used"
-    elif timezone.now().timestamp() >= expires or approval_request.is_past_expiry:
+    elif link.is_past_expiry or approval_request.is_past_expiry:
         check.status = "expired"
     elif seat.decision != Decision.PENDING or seat.step.state in (StepState.PASSED, StepState.DECLINED):
         check.status = "used"

@@ -413,8 +413,9 @@ def _email_approval_at_once(request, token):
     The decision service reads the chain under the request's lock anyway, and is told which seat
     the link is for: it decides that seat only if it is open and the actor's to decide. Anything
     else returns None and the page answers as for any other POST: it checks the link (a used,
-    early, moved or expired link shows the request's state; a person who lost the right to decide
-    is told why), so a refused approval here changes nothing and reads the same.
+    early, moved or expired link shows the request's state), so a refused approval here changes
+    nothing and reads the same. A link still good whose approval the service refused (the person
+    lost the right to decide) gets the service's reason, without deciding a second time.
     """
     link = read_decision_token(token)
     if link is None or link.action != "approve" or link.seat is None or link.is_past_expiry:
@@ -436,8 +437,13 @@ def _email_approval_at_once(request, token):
             approval_request_id=link.request_id, actor=approver, comment=form.cleaned_data["comment"],
             seat=link.seat,
         )
-    except (services.ApprovalError, ApprovalRequest.DoesNotExist):
+    except ApprovalRequest.DoesNotExist:
         return None
+    except services.ApprovalError as exc:
+        if not check_decision_token(token).ok:
+            return None
+        messages.error(request, str(exc))
+        return redirect("approvals:email_decision", token)
     messages.success(request, selectors.decision_done_message(decided, actor=approver, from_email=True))
     return redirect("approvals:email_decision", token)
 
