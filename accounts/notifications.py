@@ -14,7 +14,7 @@ builds the contexts of a batch of such notifications from the live rows when the
 import logging
 from collections.abc import Callable, Iterable
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Q
 
 from .models import Notification, NotificationSetting
@@ -99,41 +99,76 @@ def notify(
 
 def notify_many(notifications: list[dict]) -> list[int]:
     """Record many notifications at once (set-based work such as the expiry sweep), in the
-    caller's transaction, with a fixed number of queries whatever their number.
+    caller's transaction, in one statement whatever their number (one per batch of
+    ``_insert_batch_size`` rows).
 
-    Each item takes ``notify``'s arguments. A key already recorded is left as it is. Returns the
-    ids of the rows that still owe an email; their delivery is enqueued after commit in batches.
+    Each item takes ``notify``'s arguments. A key already recorded is left as it is (its email,
+    if it owed one, was enqueued when it was written, and the relay delivers what is still due).
+    Returns the ids of the rows written now that owe an email; their delivery is enqueued after
+    commit in batches.
     """
     if not notifications:
         return []
-    muted = set(
-        NotificationSetting.objects.filter(
-            email_enabled=False,
-            user_id__in={n["recipient"].pk for n in notifications if n.get("recipient") is not None},
-            kind__in={n["kind"] for n in notifications},
-        ).values_list("user_id", "kind")
-    )
     rows = []
     for n in notifications:
         recipient = n.get("recipient")
         address = n.get("email") or (recipient.email if recipient is not None else "")
-        emailed = bool(n.get("template") and address) and (
-            recipient is None or (recipient.pk, n["kind"]) not in muted
-        )
         rows.append(Notification(
             key=n["key"], kind=n["kind"], recipient=recipient, email=address, title=n["title"][:300],
             link=n.get("link", ""), template=n.get("template", ""), context=n.get("context") or {},
-            email_state=Notification.EmailState.PENDING if emailed else Notification.EmailState.SKIPPED,
+            # Owed unless the recipient turned this kind off: the INSERT asks (_insert_new).
+            email_state=(
+                Notification.EmailState.PENDING if n.get("template") and address
+                else Notification.EmailState.SKIPPED
+            ),
         ))
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    ids = list(
-        Notification.objects.filter(
-            key__in=[row.key for row in rows], email_state=Notification.EmailState.PENDING
-        ).values_list("pk", flat=True)
-    )
+    ids = _insert_new(rows)
     if ids:
         enqueue_delivery_on_commit(ids)
     return ids
+
+
+# Every column a notification is written with, in order (the id is the database's).
+_INSERT_FIELDS = [field for field in Notification._meta.concrete_fields if not field.primary_key]
+
+
+def _insert_new(rows: list[Notification]) -> list[int]:
+    """INSERT the rows whose key is new (ON CONFLICT DO NOTHING) and return the ids of those that
+    owe an email: one statement per batch, where bulk_create would need three (the recipients'
+    settings before, the ids after). A row that owes an email (PENDING) is SKIPPED instead when
+    its recipient turned its kind off, the rule email_enabled applies to one notification."""
+    connection = connections[router.db_for_write(Notification)]
+    quote = connection.ops.quote_name
+    email_state = Notification._meta.get_field("email_state")
+    columns = ", ".join(quote(field.column) for field in _INSERT_FIELDS)
+    muted = (
+        f"CASE WHEN EXISTS (SELECT 1 FROM {quote(NotificationSetting._meta.db_table)} "
+        "WHERE user_id = %s AND kind = %s AND NOT email_enabled) THEN %s ELSE %s END"
+    )
+    batch_size = max(connection.ops.bulk_batch_size([*_INSERT_FIELDS, None, None, None], rows), 1)
+    owed = []
+    for start in range(0, len(rows), batch_size):
+        values, params = [], []
+        for row in rows[start:start + batch_size]:
+            placeholders = []
+            for field in _INSERT_FIELDS:
+                value = field.get_db_prep_save(field.pre_save(row, True), connection)
+                if field is email_state and row.email_state == Notification.EmailState.PENDING:
+                    placeholders.append(muted)
+                    params += [row.recipient_id, row.kind, Notification.EmailState.SKIPPED, value]
+                else:
+                    placeholders.append("%s")
+                    params.append(value)
+            values.append(f"({', '.join(placeholders)})")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(Notification._meta.db_table)} ({columns}) VALUES {', '.join(values)} "
+                f"ON CONFLICT ({quote('key')}) DO NOTHING "
+                f"RETURNING {quote('id')}, {quote(email_state.column)}",
+                params,
+            )
+            owed += [pk for pk, state in cursor.fetchall() if state == Notification.EmailState.PENDING]
+    return owed
 
 
 def cancel_pending_emails(*, key_prefixes: list[str]) -> int:

@@ -26,14 +26,15 @@ MANAGER_DASHBOARD = 6
 REQUEST_PAGE = 10
 # Session, user; savepoint, lock, steps, seats (which also say the approver may see it: no read
 # before the lock); the seat, the step (its only approver: nobody else to mark not needed); the
-# request, the audit entry; muted kinds, the notification, its id; release.
-APPROVE_POST_FINAL = 14
+# request, the audit entry; the notification (its recipient's muted kinds asked by the INSERT,
+# its id returned); release.
+APPROVE_POST_FINAL = 12
 # As above, the request's row unchanged but the next step activated, and its approvers'
 # delegations read: the requester's and every next approver's notifications in one write.
-APPROVE_POST_STEP_PASSED = 15
+APPROVE_POST_STEP_PASSED = 13
 # The approver with their membership (the link's signature names the seat: it is not read
 # before the decision, which reads it under the lock); then the decision as above.
-EMAIL_APPROVE_POST_FINAL = 13
+EMAIL_APPROVE_POST_FINAL = 11
 
 
 def _make(people, n, **kwargs):
