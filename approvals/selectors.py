@@ -5,6 +5,7 @@ approver, in their own company only. A person holding both roles sees both. Anyt
 (another member's request, another company's) answers 404.
 """
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Paginator
 from django.db import connection, models
 from django.db.models import (
@@ -500,9 +501,17 @@ def chain_prefetch() -> Prefetch:
 
 def approval_request_for_user(*, user, approval_request_id: int) -> ApprovalRequest:
     """One request the user may see (requester or approver, same company), with everything
-    its page shows: people, job, timeline and the offers using it. Otherwise 404."""
-    return get_object_or_404(
-        _visible_one(user, approval_request_id)
+    its page shows: people, job, timeline, the offers using it and the ids of the requests that
+    resubmit it (``resubmission_ids``, newest first). Otherwise 404."""
+    newest_first = ApprovalRequest.objects.order_by("-created_at", "-id").values_list("pk", flat=True)
+    queryset = _visible_one(user, approval_request_id)
+    if connection.vendor == "postgresql":
+        # An array in the request's own row, not a statement of its own.
+        queryset = queryset.annotate(
+            resubmission_ids=ArraySubquery(newest_first.filter(resubmission_of=OuterRef("pk")))
+        )
+    approval_request = get_object_or_404(
+        queryset
         .select_related("requester", "freelancer", "job", "resubmission_of")
         .prefetch_related(
             chain_prefetch(),
@@ -516,12 +525,12 @@ def approval_request_for_user(*, user, approval_request_id: int) -> ApprovalRequ
                 "offers",
                 queryset=_OFFERS.objects.select_related("freelancer").order_by("-sent_at", "-id"),
             ),
-            Prefetch(
-                "resubmissions", queryset=ApprovalRequest.objects.order_by("-created_at", "-id")
-            ),
         ),
         pk=approval_request_id,
     )
+    if not hasattr(approval_request, "resubmission_ids"):
+        approval_request.resubmission_ids = list(newest_first.filter(resubmission_of=approval_request.pk))
+    return approval_request
 
 
 def _visible_one(user, approval_request_id: int) -> QuerySet:

@@ -293,3 +293,16 @@ def test_next_is_kept_through_a_failed_post(client, team):
         reverse("approvals:create"), _form_data(team, amount="", next="/offers/new/?job=3")
     )
     assert 'name="next" value="/offers/new/?job=3"' in response.content.decode()
+
+
+def test_every_resubmission_is_linked_newest_first(client, team, make_request):
+    previous = make_request(title="Old title", amount="120.00")
+    services.approval_request_decline(approval_request_id=previous.pk, actor=team.approver, comment="No")
+    client.force_login(team.manager)
+    for title in ("Smaller scope", "Smallest scope"):
+        client.post(reverse("approvals:resubmit", args=[previous.pk]), _form_data(team, title=title))
+    first, second = ApprovalRequest.objects.exclude(pk=previous.pk).order_by("pk")
+    page = client.get(reverse("approvals:detail", args=[previous.pk])).content.decode()
+    links = [f"request #{second.pk}</a>", f"request #{first.pk}</a>"]
+    assert all(link in page for link in links)
+    assert page.index(links[0]) < page.index(links[1])

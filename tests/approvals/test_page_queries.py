@@ -22,8 +22,8 @@ APPROVER_DASHBOARD = 6
 # the top bar's count.
 MANAGER_DASHBOARD = 6
 # Session, the page cache's key, user with the flags, the request, steps, seats, timeline,
-# offers, resubmissions, the top bar's count.
-REQUEST_PAGE = 10
+# offers (the resubmissions come with the request), the top bar's count.
+REQUEST_PAGE = 9
 # Session, user; savepoint, lock, steps, seats (which also say the approver may see it: no read
 # before the lock); the seat, the step (its only approver: nobody else to mark not needed); the
 # request, the audit entry; the notification (its recipient's muted kinds asked by the INSERT,
