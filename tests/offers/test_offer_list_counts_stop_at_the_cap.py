@@ -72,3 +72,31 @@ def test_the_counts_read_no_more_than_cap_plus_one_rows_a_tab(manager, cap):
     OfferFactory.create_batch(6, company=manager.membership.company, created_by=manager)
     _, counts = selectors.offers_for_company(user=manager, tab="all")
     assert counts == {"sent": 4, "accepted": 0, "declined": 0, "withdrawn": 0, "all": 4}
+
+
+def _byo(talent, **kwargs):
+    """A BYO offer sent to the freelancer's email before they had an account."""
+    return OfferFactory(freelancer=None, freelancer_email=talent.email.upper(), offer_type="byo", **kwargs)
+
+
+def test_the_freelancer_counts_add_up_their_own_offers_and_those_sent_to_their_email(talent):
+    OfferFactory.create_batch(2, freelancer=talent)
+    OfferFactory(freelancer=talent, state="accepted", title="Data pipeline")
+    _byo(talent)
+    _byo(talent, state="declined", title="Data audit")
+    OfferFactory(title="Someone else's")
+    _byo(OfferFactory().freelancer)
+    rows, counts = selectors.offers_for_freelancer(user=talent)
+    assert counts == {"sent": 3, "accepted": 1, "declined": 1, "withdrawn": 0, "all": 5}
+    assert len(rows) == 5
+    # A search narrows both.
+    _, found = selectors.offers_for_freelancer(user=talent, search="data")
+    assert found == {"sent": 0, "accepted": 1, "declined": 1, "withdrawn": 0, "all": 2}
+
+
+def test_the_freelancer_counts_stop_at_the_cap_across_both_kinds_of_offer(talent, cap):
+    OfferFactory.create_batch(2, freelancer=talent)
+    _byo(talent)
+    _byo(talent)
+    _, counts = selectors.offers_for_freelancer(user=talent)
+    assert counts["sent"] == counts["all"] == cap + 1
