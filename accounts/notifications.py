@@ -99,8 +99,8 @@ def notify(
 
 def notify_many(notifications: list[dict]) -> list[int]:
     """Record many notifications at once (set-based work such as the expiry sweep), in the
-    caller's transaction, in one statement whatever their number (one per batch of
-    ``_insert_batch_size`` rows).
+    caller's transaction, in one statement whatever their number (one per batch of as many rows
+    as a statement may bind: ``_insert_new``).
 
     Each item takes ``notify``'s arguments. A key already recorded is left as it is (its email,
     if it owed one, was enqueued when it was written, and the relay delivers what is still due).
