@@ -55,13 +55,6 @@ def email_contexts(notifications: Iterable[Notification]) -> dict[int, dict]:
     return contexts
 
 
-def email_enabled(*, user_id: int | None, kind: str) -> bool:
-    """Whether this person gets this kind of notification by email (yes unless turned off)."""
-    if user_id is None:
-        return True
-    return not NotificationSetting.objects.filter(user_id=user_id, kind=kind, email_enabled=False).exists()
-
-
 def notify(
     *,
     key: str,
@@ -73,28 +66,20 @@ def notify(
     template: str = "",
     context: dict | None = None,
 ) -> Notification:
-    """Record one notification for one person, in the caller's transaction.
+    """Record one notification for one person, in the caller's transaction (one statement).
 
     The key makes it once per event: a second call with the same key returns the first row
     unchanged. ``recipient`` is the user (their inbox and, unless they turned this kind off,
     their email); ``email`` alone reaches someone without an account. ``template`` and the plain
     ``context`` it reads make the email; without a template the entry is in-app only.
     """
-    address = email or (recipient.email if recipient is not None else "")
-    emailed = bool(template and address) and email_enabled(
-        user_id=recipient.pk if recipient is not None else None, kind=kind
-    )
-    notification, created = Notification.objects.get_or_create(
-        key=key,
-        defaults={
-            "kind": kind, "recipient": recipient, "email": address, "title": title[:300],
-            "link": link, "template": template, "context": context or {},
-            "email_state": Notification.EmailState.PENDING if emailed else Notification.EmailState.SKIPPED,
-        },
-    )
-    if created and emailed:
-        enqueue_delivery_on_commit([notification.pk])
-    return notification
+    row = _row(key=key, kind=kind, recipient=recipient, email=email, title=title, link=link,
+               template=template, context=context)
+    if not _insert_new([row]):
+        return Notification.objects.get(key=key)
+    if row.email_state == Notification.EmailState.PENDING:
+        enqueue_delivery_on_commit([row.pk])
+    return row
 
 
 def notify_many(notifications: list[dict]) -> list[int]:
@@ -109,47 +94,55 @@ def notify_many(notifications: list[dict]) -> list[int]:
     """
     if not notifications:
         return []
-    rows = []
-    for n in notifications:
-        recipient = n.get("recipient")
-        address = n.get("email") or (recipient.email if recipient is not None else "")
-        rows.append(Notification(
-            key=n["key"], kind=n["kind"], recipient=recipient, email=address, title=n["title"][:300],
-            link=n.get("link", ""), template=n.get("template", ""), context=n.get("context") or {},
-            # Owed unless the recipient turned this kind off: the INSERT asks (_insert_new).
-            email_state=(
-                Notification.EmailState.PENDING if n.get("template") and address
-                else Notification.EmailState.SKIPPED
-            ),
-        ))
-    ids = _insert_new(rows)
+    written = _insert_new([_row(**n) for n in notifications])
+    ids = [row.pk for row in written if row.email_state == Notification.EmailState.PENDING]
     if ids:
         enqueue_delivery_on_commit(ids)
     return ids
+
+
+def _row(*, key, kind, recipient=None, email="", title, link="", template="", context=None) -> Notification:
+    """One notification as notify's arguments describe it, not saved. Its email is owed when it
+    has a template and an address, unless its recipient turned the kind off: the INSERT asks
+    that (_insert_new)."""
+    address = email or (recipient.email if recipient is not None else "")
+    return Notification(
+        key=key, kind=kind, recipient=recipient, email=address, title=title[:300], link=link,
+        template=template, context=context or {},
+        email_state=(
+            Notification.EmailState.PENDING if template and address else Notification.EmailState.SKIPPED
+        ),
+    )
 
 
 # Every column a notification is written with, in order (the id is the database's).
 _INSERT_FIELDS = [field for field in Notification._meta.concrete_fields if not field.primary_key]
 
 
-def _insert_new(rows: list[Notification]) -> list[int]:
-    """INSERT the rows whose key is new (ON CONFLICT DO NOTHING) and return the ids of those that
-    owe an email: one statement per batch, where bulk_create would need three (the recipients'
-    settings before, the ids after). A row that owes an email (PENDING) is SKIPPED instead when
-    its recipient turned its kind off, the rule email_enabled applies to one notification."""
+def _insert_new(rows: list[Notification]) -> list[Notification]:
+    """INSERT the rows whose key is new (ON CONFLICT DO NOTHING), one statement per batch, and
+    return those written, each with its id and the email state it was written with.
+
+    The one place the recipient's email settings are read: a row that owes an email (PENDING) is
+    written SKIPPED instead when its recipient turned its kind off (a NotificationSetting with
+    email off), asked by a subquery of the INSERT rather than a statement before it."""
     connection = connections[router.db_for_write(Notification)]
     quote = connection.ops.quote_name
-    email_state = Notification._meta.get_field("email_state")
+    meta, settings = Notification._meta, NotificationSetting._meta
+    key, email_state = meta.get_field("key"), meta.get_field("email_state")
     columns = ", ".join(quote(field.column) for field in _INSERT_FIELDS)
+    user, kind, enabled = (
+        quote(settings.get_field(name).column) for name in ("user", "kind", "email_enabled")
+    )
     muted = (
-        f"CASE WHEN EXISTS (SELECT 1 FROM {quote(NotificationSetting._meta.db_table)} "
-        "WHERE user_id = %s AND kind = %s AND NOT email_enabled) THEN %s ELSE %s END"
+        f"CASE WHEN EXISTS (SELECT 1 FROM {quote(settings.db_table)} "
+        f"WHERE {user} = %s AND {kind} = %s AND NOT {enabled}) THEN %s ELSE %s END"
     )
     batch_size = max(connection.ops.bulk_batch_size([*_INSERT_FIELDS, None, None, None], rows), 1)
-    owed = []
+    written = []
     for start in range(0, len(rows), batch_size):
-        values, params = [], []
-        for row in rows[start:start + batch_size]:
+        batch, values, params = rows[start:start + batch_size], [], []
+        for row in batch:
             placeholders = []
             for field in _INSERT_FIELDS:
                 value = field.get_db_prep_save(field.pre_save(row, True), connection)
@@ -162,13 +155,19 @@ def _insert_new(rows: list[Notification]) -> list[int]:
             values.append(f"({', '.join(placeholders)})")
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {quote(Notification._meta.db_table)} ({columns}) VALUES {', '.join(values)} "
-                f"ON CONFLICT ({quote('key')}) DO NOTHING "
-                f"RETURNING {quote('id')}, {quote(email_state.column)}",
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join(values)} "
+                f"ON CONFLICT ({quote(key.column)}) DO NOTHING "
+                f"RETURNING {quote(meta.pk.column)}, {quote(key.column)}, {quote(email_state.column)}",
                 params,
             )
-            owed += [pk for pk, state in cursor.fetchall() if state == Notification.EmailState.PENDING]
-    return owed
+            returned = {row_key: (pk, state) for pk, row_key, state in cursor.fetchall()}
+        for row in batch:
+            if row.key in returned:
+                # The first row of a key within the batch is the one written.
+                row.pk, row.email_state = returned.pop(row.key)
+                row._state.adding, row._state.db = False, connection.alias
+                written.append(row)
+    return written
 
 
 def cancel_pending_emails(*, key_prefixes: list[str]) -> int:

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from accounts.models import Notification, NotificationSetting
-from accounts.notifications import _INSERT_FIELDS, notify_many
+from accounts.notifications import _INSERT_FIELDS, notify, notify_many
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +69,27 @@ def test_more_rows_than_one_statement_may_bind_are_written_in_batches(django_ass
 def test_nothing_to_write_runs_no_statement(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert notify_many([]) == []
+
+
+def test_notify_writes_one_row_in_one_statement_with_the_same_rule_for_muted_kinds(
+    django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    ada = UserFactory(email="ada@example.test")
+    NotificationSetting.objects.create(user=ada, kind=Notification.Kind.OFFER_SENT, email_enabled=False)
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(2):
+        emailed = notify(**_item("emailed", recipient=ada))
+        muted = notify(**_item("muted", recipient=ada, kind=Notification.Kind.OFFER_SENT))
+    assert len(callbacks) == 1
+    assert Notification.objects.get(pk=emailed.pk).email_state == emailed.email_state == "pending"
+    assert Notification.objects.get(pk=muted.pk).email_state == muted.email_state == "skipped"
+    assert emailed.recipient == ada and emailed.title == "About emailed"
+
+
+def test_notify_again_with_the_same_key_returns_the_first_row_unchanged_and_enqueues_nothing(
+    django_capture_on_commit_callbacks
+):
+    first = notify(**_item("once", email="guest@example.test"))
+    with django_capture_on_commit_callbacks() as callbacks:
+        again = notify(**{**_item("once", email="other@example.test"), "title": "Changed"})
+    assert again.pk == first.pk and again.title == "About once" and again.email == "guest@example.test"
+    assert callbacks == []
