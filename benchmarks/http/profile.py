@@ -51,23 +51,24 @@ def main(argv=None) -> int:
     from django.db import connection
     from django.test.client import RequestFactory
 
-    from .run import PoolSnapshot, _targets
+    from .run import PoolSnapshot, _selected, _targets
 
     app = WSGIHandler()
     targets, floor_get, floor_post, pool = _targets(_people(), port=None)
     if args.pages:
         wanted = [part.strip().lower() for part in args.pages.split(",") if part.strip()]
-        targets = [t for t in targets if any(part in t.name.lower() for part in wanted)]
+        targets = _selected(targets, wanted)
     else:
         targets = [t for t in targets if t.method == "GET"]
-    posts = [t for t in targets if t.method == "POST"]
-    floors = [floor_get] if len(posts) < len(targets) else []
-    floors += [floor_post] if posts else []
+    posts = [t for t in targets if t.method == "POST" and not t.reference]
+    references = [t for t in targets if t.reference]  # one line each, used over and over
+    floors = [floor_get] if any(t.method == "GET" for t in targets) else []
+    floors += [floor_post] if posts or references else []
     factory = RequestFactory()
     # A POST target's pool: (path, cookie, csrf token) per seat, each used once. The two approve
     # POSTs list the same seats: one takes them from the end, the other from the start.
     lines = {}
-    for index, target in enumerate([*posts, *floors[-1:]] if posts else []):
+    for index, target in enumerate([*posts, *references, *floors[-1:]] if posts or references else []):
         with open(target.pool) as pool_file:
             seats = [line.split("\t") for line in pool_file.read().splitlines()]
         lines[target.name] = seats[::-1] if index % 2 else seats

@@ -55,7 +55,7 @@ def test_smoke_run_serves_and_measures_every_page(bench_database_url):
     for name in ["bare view", "bare POST view", "dashboard approver pending", "dashboard manager used",
                  "dashboard search (title)", "request page", "offer list (manager)", "freelancer invitations",
                  "freelancer referrals", "freelancer offers", "notifications inbox (approver)",
-                 "approve POST (request page)", "approve POST (email link)"]:
+                 "approve POST (request page)", "approve POST (email link)", "signed-in write POST (floor)"]:
         assert f"\n{name} " in out, name
     assert "decisions recorded / responses counted" in out
     assert "targets:" in out and " met" in out
