@@ -11,7 +11,9 @@ from django.core.management import call_command
 
 from benchmarks import run
 
-pytestmark = pytest.mark.slow
+# django_db: pytest-django sets up only the databases its collected tests ask for, and the smoke
+# run's fixture is not a test; run alone, this module would otherwise reach the real database.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 @pytest.fixture(scope="module")
