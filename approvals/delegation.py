@@ -35,8 +35,8 @@ def active_delegations(*, company_id: int, now=None) -> dict[int, int]:
 
 
 def live_periods(*, company_id: int, now=None):
-    """The company's periods that are on now."""
-    now = now or timezone.now()
+    """The company's periods that are on now (``now``: a time, or the database's, ``Now()``)."""
+    now = timezone.now() if now is None else now
     return OutOfOffice.objects.filter(
         approver__membership__company_id=company_id, starts_at__lte=now, ends_at__gt=now,
     ).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=now))

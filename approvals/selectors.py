@@ -23,7 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Concat, Replace, Upper
+from django.db.models.functions import Concat, Now, Replace, Upper
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -98,10 +98,11 @@ def _reads_entries(user) -> bool:
 def signed_in_user_annotations() -> dict:
     """What _reads_entries asks, as annotations of the signed-in user's row (registered with
     accounts.backends.signed_in_users): whether anyone in their company is out of office now,
-    and whether they are an escalation contact of its policy."""
+    and whether they are an escalation contact of its policy. "Now" is the statement's time, in
+    the database: the annotations are built once per process."""
     company_id = OuterRef("membership__company_id")
     return {
-        "approvals_someone_away": Exists(delegation.live_periods(company_id=company_id)),
+        "approvals_someone_away": Exists(delegation.live_periods(company_id=company_id, now=Now())),
         "approvals_escalation_contact": Exists(ApprovalPolicy.escalation_contacts.through.objects.filter(
             user_id=OuterRef("pk"), approvalpolicy__company_id=company_id
         )),

@@ -3,6 +3,7 @@ and their unread count in one query (accounts.backends.UserBackend), and the cou
 
 import pytest
 from django.db import connection
+from django.db.models import Value
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Notification
@@ -84,3 +85,27 @@ def test_signing_in_with_the_form_uses_the_backend_that_loads_everything(client,
     assert response.status_code == 302
     assert client.session["_auth_user_backend"] == "accounts.backends.UserBackend"
     assert client.get("/proposals/offers/").status_code == 200
+
+
+def test_what_is_loaded_with_the_user_is_built_once_not_on_every_sign_in(client):
+    # Building and resolving the annotations' subqueries cost half of loading the user: they are
+    # built once per process (accounts.backends._signed_in_users), each lookup copies them.
+    from accounts import backends
+
+    built = []
+
+    def flag():
+        built.append(1)
+        return {"test_flag": Value(True)}
+
+    backends.register_user_annotations(flag)
+    try:
+        manager = hiring_manager()
+        client.force_login(manager)
+        for _ in range(3):
+            assert client.get("/notifications/").status_code == 200
+        assert backends.signed_in_users().get(pk=manager.pk).test_flag is True
+        assert len(built) == 1
+    finally:
+        backends._user_annotations.remove(flag)
+        backends._signed_in_users.cache_clear()

@@ -228,3 +228,18 @@ def test_hiring_managers_are_told_out_of_office_is_for_approvers(client):
     client.force_login(hiring_manager())
     response = client.get(reverse("approvals:out_of_office"))
     assert response.status_code == 403 and "Out of office is for approvers" in response.content.decode()
+
+
+def test_a_period_that_starts_after_the_signed_in_users_lookup_was_built_is_seen_as_on(people):
+    # The signed-in user's lookup, and the flags it loads, are built once per process
+    # (accounts.backends.signed_in_users): whether someone is away is asked of the database's
+    # clock, not of the time the lookup was built at.
+    from accounts.backends import signed_in_users
+
+    assert signed_in_users().get(pk=people.lead.pk).approvals_someone_away is False
+    away(people.lead, people.backup, starts=datetime.timedelta(0))
+    assert signed_in_users().get(pk=people.backup.pk).approvals_someone_away is True
+    later = away(people.cfo, people.backup, starts=HOUR)
+    assert later.starts_at > timezone.now()
+    OutOfOffice.objects.exclude(pk=later.pk).delete()
+    assert signed_in_users().get(pk=people.backup.pk).approvals_someone_away is False
