@@ -55,11 +55,7 @@ def main(argv=None) -> int:
 
     app = WSGIHandler()
     targets, floor_get, floor_post, pool = _targets(_people(), port=None)
-    if args.pages:
-        wanted = [part.strip().lower() for part in args.pages.split(",") if part.strip()]
-        targets = _selected(targets, wanted)
-    else:
-        targets = [t for t in targets if t.method == "GET"]
+    targets = _selected(targets, args.pages) if args.pages else [t for t in targets if t.method == "GET"]
     posts = [t for t in targets if t.method == "POST" and not t.reference]
     references = [t for t in targets if t.reference]  # one line each, used over and over
     floors = [floor_get] if any(t.method == "GET" for t in targets) else []

@@ -27,7 +27,7 @@ def signed_in_write(request):
     request page's approve POST reads them), one row written in a transaction of its own and
     committed (the session's: SessionMiddleware saves a modified session after the view), and a
     redirect. Not a page with a target: the benchmark prints its share of the bare POST beside
-    the decisions', the ceiling no decision made through Django can pass."""
+    the decisions', each of which does all of this and more."""
     request.session.modified = True
     return HttpResponseRedirect(reverse("bench_bare"))
 

@@ -83,6 +83,6 @@ def test_choosing_an_approve_post_measures_its_reference_too():
     targets = [run.Target("request page", "/r/"), run.Target("approve POST (email link)", "", method="POST"),
                run.Target("signed-in write POST (floor)", "", method="POST", reference=True)]
 
-    assert [t.name for t in run._selected(targets, ["email link"])] == [
+    assert [t.name for t in run._selected(targets, "Email link")] == [
         "approve POST (email link)", "signed-in write POST (floor)"]
-    assert [t.name for t in run._selected(targets, ["request page"])] == ["request page"]
+    assert [t.name for t in run._selected(targets, "request page, ")] == ["request page"]
